@@ -1,0 +1,83 @@
+# driftless.ecs: every command a newcomer or CI needs. `make demo` and `make test` install what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SANDBOX_PORT ?= 5000
+SANDBOX_URL := http://127.0.0.1:$(SANDBOX_PORT)
+CACHE := .cache
+# ansible-test needs a real directory whose path ends in ansible_collections/driftless/ecs.
+SANITY_ROOT := $(CACHE)/sanity/ansible_collections/driftless/ecs
+# Where `make demo` installs the built collection.
+INSTALL_ROOT := $(CACHE)/collections
+PYTEST_WORKERS ?= 2
+
+export AWS_ACCESS_KEY_ID ?= testing
+export AWS_SECRET_ACCESS_KEY ?= testing
+export AWS_DEFAULT_REGION ?= us-east-1
+export ANSIBLE_NOCOLOR ?= 1
+
+.PHONY: help venv lint ruff ansible-lint sanity unit sandbox-tests integration molecule test demo sandbox \
+	build install clean bench
+
+help: ## Show the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed ## Create .venv with every dependency
+
+ruff: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+ansible-lint: venv
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/ansible-lint --offline
+
+lint: ruff ansible-lint ## ruff and ansible-lint (production profile)
+
+sanity: venv ## ansible-test sanity on a copy of the tracked tree
+	$(BIN)/python hack/ansible_test_offline.py
+	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(SANITY_ROOT)
+	cd $(SANITY_ROOT) && PATH="$(abspath $(BIN)):$$PATH" ansible-test sanity --venv --python 3.11 --color no
+
+unit: venv ## Unit tests of the pure logic
+	$(BIN)/python -m pytest tests/unit -q -n $(PYTEST_WORKERS)
+
+sandbox-tests: venv ## Tests of the sandbox itself, with plain boto3
+	$(BIN)/python -m pytest tests/sandbox -q -n $(PYTEST_WORKERS)
+
+integration: venv ## Real modules through ansible-playbook against private sandboxes
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
+
+molecule: venv ## Molecule scenarios of the roles, against the sandbox
+	@if ls roles/*/molecule >/dev/null 2>&1; then hack/molecule.sh; else echo "no molecule scenarios yet"; fi
+
+test: lint sanity unit sandbox-tests integration molecule ## The whole suite (what CI runs)
+
+build: venv ## Build the collection tarball into build/
+	mkdir -p build
+	$(BIN)/ansible-galaxy collection build --force --output-path build .
+
+install: build ## Install the built collection into .cache/collections
+	$(BIN)/ansible-galaxy collection install --force --no-deps -p $(INSTALL_ROOT) build/driftless-ecs-*.tar.gz
+
+sandbox: venv ## Run the sandbox in the foreground on SANDBOX_PORT (Ctrl-C stops it)
+	$(BIN)/python -m sandbox --port $(SANDBOX_PORT)
+
+demo: install ## The whole story against the local sandbox, no AWS account needed
+	PATH="$(abspath $(BIN)):$$PATH" SANDBOX_PORT=$(SANDBOX_PORT) INSTALL_ROOT=$(INSTALL_ROOT) demo/run.sh
+
+bench: venv ## Benchmarks: call counts and timings against the sandbox
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m bench
+
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf build $(CACHE) tests/output .pytest_cache .ruff_cache
