@@ -164,6 +164,16 @@ def delete_service(client: Any, cluster: str, service: str, force: bool = True) 
     return client.delete_service(cluster=cluster, service=service, force=force, aws_retry=True)["service"]
 
 
+@ECSErrorHandler.common_error_handler("tag service")
+def tag_service(client: Any, arn: str, tags: dict[str, str]) -> None:
+    client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in tags.items()], aws_retry=True)
+
+
+@ECSErrorHandler.common_error_handler("untag service")
+def untag_service(client: Any, arn: str, keys: list[str]) -> None:
+    client.untag_resource(resourceArn=arn, tagKeys=list(keys), aws_retry=True)
+
+
 # Identifiers --------------------------------------------------------------------------------------------
 
 
