@@ -46,6 +46,9 @@ def prepare_declared_definition(definition: Any, request_shape: Any, option: str
     """
     if not isinstance(definition, dict) or not definition:
         raise ECSValidationError(f"{option} must be a non-empty mapping in the RegisterTaskDefinition shape")
+    if isinstance(definition.get("tags"), dict):
+        # Tags read better as a mapping in YAML; the API takes a list of key/value pairs.
+        definition = {**definition, "tags": [{"key": k, "value": v} for k, v in definition["tags"].items()]}
     request = coerce_to_shape(definition, request_shape, option)
     validate_task_definition(request, option)
     return request
