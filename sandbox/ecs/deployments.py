@@ -1,0 +1,393 @@
+"""Service deployments: the ``deployments`` entries of DescribeServices and the rolling-update controller.
+
+A ``Deployment`` is one ``ecs-svc/...`` entry; its tasks carry its id in ``startedBy``. ``RollingController``
+moves a service's tasks toward its PRIMARY deployment within maximumPercent/minimumHealthyPercent, applies the
+deployment circuit breaker (and its rollback), and completes deployments. The controller is chosen by the
+service's deploymentController type, so blue/green or canary strategies can be added as other controllers.
+
+Each deployment also backs one entry of the newer service-deployment API (ListServiceDeployments,
+DescribeServiceDeployments) and one service revision; a circuit-breaker rollback there is part of the failed
+service deployment (status ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL), as ECS reports it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+import string
+from typing import TYPE_CHECKING, Any
+
+from sandbox.ecs.state import EcsStore, epoch, monotonic, random_digits, utcnow
+from sandbox.ecs.taskdefs import TaskDefinition
+from sandbox.ecs.tasks import Placement, Task
+
+if TYPE_CHECKING:
+    from sandbox.ecs.services import Service
+
+PRIMARY = "PRIMARY"
+ACTIVE = "ACTIVE"
+INACTIVE = "INACTIVE"
+
+IN_PROGRESS = "IN_PROGRESS"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+
+# Fields of UpdateService that ECS copies onto each deployment as it is created.
+DEPLOYMENT_EXTRAS = ("serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations")
+
+
+def circuit_breaker_threshold(desired_count: int) -> int:
+    """Failed tasks that trip the breaker: half the desired count rounded up, at least 3 and at most 200."""
+    return min(200, max(3, math.ceil(desired_count / 2)))
+
+
+def _short_id() -> str:
+    return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(21))
+
+
+class Deployment:
+    def __init__(
+        self,
+        service: Service,
+        definition: TaskDefinition,
+        rollback_of: Deployment | None = None,
+        revision_arn: str | None = None,
+    ) -> None:
+        config = service.config
+        self.id = f"ecs-svc/{random_digits(19)}"
+        self.status = PRIMARY
+        self.definition = definition
+        self.failed_tasks = 0
+        self.created_at = self.updated_at = utcnow()
+        self.launch_type: str | None = config.get("launchType")
+        self.capacity_provider_strategy = copy.deepcopy(config.get("capacityProviderStrategy"))
+        self.platform_version: str | None = config.get("platformVersion")
+        self.network_configuration = copy.deepcopy(config.get("networkConfiguration"))
+        self.extras = {key: copy.deepcopy(config[key]) for key in DEPLOYMENT_EXTRAS if key in config}
+        self.deployment_configuration = copy.deepcopy(config["deploymentConfiguration"])
+        self.rollout_state = IN_PROGRESS
+        self.rollout_state_reason = f"ECS deployment {self.id} in progress."
+        self.counts = (0, 0, 0)
+        # Circuit-breaker rollback bookkeeping.
+        self.rollback_of = rollback_of
+        self.rollback: Deployment | None = None
+        # Service-deployment view.
+        self.service_deployment_arn = service.store.arn(
+            f"service-deployment/{service.cluster_name}/{service.name}/{_short_id()}"
+        )
+        self.revision_arn = revision_arn or service.store.arn(
+            f"service-revision/{service.cluster_name}/{service.name}/{random_digits(19)}"
+        )
+        self.source_revisions = [d.revision_arn for d in service.deployments]
+        self.view_status = IN_PROGRESS
+        self.view_reason: str | None = None
+        self.finished_at = None
+        self.breaker_status = "MONITORING" if self.breaker.get("enable") else "DISABLED"
+
+    @property
+    def breaker(self) -> dict[str, Any]:
+        return self.deployment_configuration.get("deploymentCircuitBreaker") or {}
+
+    @property
+    def fargate(self) -> bool:
+        if self.capacity_provider_strategy:
+            return any("FARGATE" in item.get("capacityProvider", "") for item in self.capacity_provider_strategy)
+        return self.launch_type == "FARGATE"
+
+    def placement(self, service: Service) -> Placement:
+        strategy = self.capacity_provider_strategy or []
+        return Placement(
+            launch_type=self.launch_type or ("FARGATE" if self.fargate else "EC2"),
+            capacity_provider=strategy[0].get("capacityProvider") if strategy else None,
+            platform_version=self.platform_version if self.fargate else None,
+            network_configuration=self.network_configuration,
+            enable_execute_command=bool(service.config.get("enableExecuteCommand")),
+        )
+
+    def touch(self) -> None:
+        self.updated_at = utcnow()
+
+    def describe(self, desired_count: int) -> dict[str, Any]:
+        pending, running, _ = self.counts
+        result: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "taskDefinition": self.definition.arn,
+            "desiredCount": desired_count,
+            "pendingCount": pending,
+            "runningCount": running,
+            "failedTasks": self.failed_tasks,
+            "createdAt": epoch(self.created_at),
+            "updatedAt": epoch(self.updated_at),
+        }
+        if self.capacity_provider_strategy:
+            result["capacityProviderStrategy"] = copy.deepcopy(self.capacity_provider_strategy)
+        else:
+            result["launchType"] = self.launch_type
+        if self.fargate:
+            result["platformVersion"] = self.platform_version
+            result["platformFamily"] = "Linux"
+        if self.network_configuration:
+            result["networkConfiguration"] = copy.deepcopy(self.network_configuration)
+        result["rolloutState"] = self.rollout_state
+        result["rolloutStateReason"] = self.rollout_state_reason
+        result.update(copy.deepcopy(self.extras))
+        return result
+
+    # --- service-deployment API view ---
+
+    def brief(self, service: Service) -> dict[str, Any]:
+        result = {
+            "serviceDeploymentArn": self.service_deployment_arn,
+            "serviceArn": service.arn,
+            "clusterArn": service.cluster_arn,
+            "startedAt": epoch(self.created_at),
+            "createdAt": epoch(self.created_at),
+            "targetServiceRevisionArn": self.revision_arn,
+            "status": self.view_status,
+        }
+        if self.finished_at is not None:
+            result["finishedAt"] = epoch(self.finished_at)
+        if self.view_reason:
+            result["statusReason"] = self.view_reason
+        return result
+
+    def detail(self, service: Service) -> dict[str, Any]:
+        result = self.brief(service)
+        result.pop("targetServiceRevisionArn")
+        pending, running, _ = self.counts
+        result["updatedAt"] = epoch(self.updated_at)
+        result["targetServiceRevision"] = {
+            "arn": self.revision_arn,
+            "requestedTaskCount": service.desired_count if self.status == PRIMARY else running + pending,
+            "runningTaskCount": running,
+            "pendingTaskCount": pending,
+        }
+        live = {d.revision_arn: d for d in service.deployments}
+        sources = []
+        for arn in self.source_revisions:
+            source = live.get(arn)
+            source_pending, source_running, _ = source.counts if source else (0, 0, 0)
+            sources.append(
+                {
+                    "arn": arn,
+                    "requestedTaskCount": source_running + source_pending,
+                    "runningTaskCount": source_running,
+                    "pendingTaskCount": source_pending,
+                }
+            )
+        result["sourceServiceRevisions"] = sources
+        result["deploymentConfiguration"] = copy.deepcopy(self.deployment_configuration)
+        result["deploymentCircuitBreaker"] = {
+            "status": self.breaker_status,
+            "failureCount": self.failed_tasks + (self.rollback.failed_tasks if self.rollback else 0),
+            "threshold": circuit_breaker_threshold(service.desired_count),
+        }
+        if self.rollback is not None:
+            result["rollback"] = {
+                "reason": "ECS deployment circuit breaker: tasks failed to start.",
+                "startedAt": epoch(self.rollback.created_at),
+                "serviceRevisionArn": self.rollback.revision_arn,
+            }
+        return result
+
+    def revision(self, service: Service) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "serviceRevisionArn": self.revision_arn,
+            "serviceArn": service.arn,
+            "clusterArn": service.cluster_arn,
+            "taskDefinition": self.definition.arn,
+            "loadBalancers": copy.deepcopy(service.config.get("loadBalancers", [])),
+            "serviceRegistries": copy.deepcopy(service.config.get("serviceRegistries", [])),
+            "containerImages": [
+                {"containerName": c["name"], "image": c.get("image")} for c in self.definition.containers
+            ],
+            "createdAt": epoch(self.created_at),
+        }
+        if self.capacity_provider_strategy:
+            result["capacityProviderStrategy"] = copy.deepcopy(self.capacity_provider_strategy)
+        else:
+            result["launchType"] = self.launch_type
+        if self.fargate:
+            result["platformVersion"] = self.platform_version
+            result["platformFamily"] = "Linux"
+        if self.network_configuration:
+            result["networkConfiguration"] = copy.deepcopy(self.network_configuration)
+        return result
+
+
+class RollingController:
+    """The ECS deployment controller's rolling update, one simulation step at a time."""
+
+    def __init__(self, store: EcsStore, service: Service) -> None:
+        self.store = store
+        self.service = service
+
+    def step(self, tasks: list[Task]) -> None:
+        service = self.service
+        now = monotonic()
+        for task in tasks:
+            change = task.advance(now)
+            if change is not None:
+                service.steady = False
+            if change == "failed":
+                self._record_failure(task)
+        if not service.deployments:
+            return
+        primary = service.deployments[0]
+        self._apply_circuit_breaker(primary)
+        primary = service.deployments[0]
+        self._stop_surplus(primary, tasks)
+        self._launch(primary, tasks)
+        tasks = [task for task in self.store.tasks.values() if task.group == service.group]
+        self._update_counts(tasks)
+        self._finish(primary, tasks)
+
+    def _record_failure(self, task: Task) -> None:
+        service = self.service
+        deployment = service.deployment(task.started_by)
+        if deployment is not None:
+            deployment.failed_tasks += 1
+            deployment.touch()
+        service.add_event(f"(service {service.name}) (task {task.id}) failed to start: {task.stopped_reason}.")
+
+    def _apply_circuit_breaker(self, primary: Deployment) -> None:
+        service = self.service
+        if primary.rollout_state != IN_PROGRESS or not primary.breaker.get("enable"):
+            return
+        if primary.failed_tasks < circuit_breaker_threshold(service.desired_count):
+            return
+        primary.rollout_state = FAILED
+        primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start."
+        primary.breaker_status = "TRIGGERED"
+        primary.touch()
+        service.add_event(
+            f"(service {service.name}) (deployment {primary.id}) deployment failed: tasks failed to start."
+        )
+        target = service.last_completed
+        original = primary.rollback_of
+        if original is not None:
+            # The rollback itself failed: nothing older to go back to.
+            original.view_status, original.view_reason = "ROLLBACK_FAILED", primary.rollout_state_reason
+            original.finished_at = utcnow()
+            return
+        if not primary.breaker.get("rollback") or target is None or target is primary:
+            primary.view_status, primary.view_reason = "STOPPED", primary.rollout_state_reason
+            primary.finished_at = utcnow()
+            return
+        rollback = Deployment(service, target.definition, rollback_of=primary, revision_arn=target.revision_arn)
+        rollback.rollout_state_reason = f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}."
+        primary.rollback = rollback
+        primary.view_status = "ROLLBACK_IN_PROGRESS"
+        primary.view_reason = primary.rollout_state_reason
+        service.start_deployment(rollback)
+        service.add_event(f"(service {service.name}) rolling back to deployment {target.id}.")
+
+    def _stop_surplus(self, primary: Deployment, tasks: list[Task]) -> None:
+        """Stop old deployments' tasks and tasks beyond the desired count, keeping minimumHealthyPercent."""
+        service = self.service
+        desired = service.desired_count
+        minimum = math.ceil(desired * service.minimum_healthy_percent / 100)
+        own = [t for t in tasks if t.live and t.started_by == primary.id]
+        old = [t for t in tasks if t.live and t.started_by != primary.id]
+        # Tasks that are not running yet go first: stopping them costs no capacity.
+        own.sort(key=lambda t: (t.healthy, -t.created_at.timestamp()))
+        old.sort(key=lambda t: (t.healthy, t.created_at.timestamp()))
+        candidates = old + own[: max(0, len(own) - desired)]
+        healthy = sum(1 for t in tasks if t.healthy)
+        stopped = []
+        for task in candidates:
+            if task.healthy:
+                if healthy - 1 < minimum:
+                    continue
+                healthy -= 1
+            if task.request_stop(
+                f"Scaling activity initiated by (deployment {primary.id})", "ServiceSchedulerInitiated"
+            ):
+                stopped.append(task)
+        if stopped:
+            service.steady = False
+            ids = " ".join(f"(task {t.id})" for t in stopped)
+            service.add_event(f"(service {service.name}) has stopped {len(stopped)} running tasks: {ids}.")
+
+    def _launch(self, primary: Deployment, tasks: list[Task]) -> None:
+        service = self.service
+        # A deployment the circuit breaker failed launches nothing more; neither does a deleted service.
+        if primary.rollout_state == FAILED or service.status != "ACTIVE":
+            return
+        desired = service.desired_count
+        maximum = math.floor(desired * service.maximum_percent / 100)
+        own_live = sum(1 for t in tasks if t.live and t.started_by == primary.id)
+        occupied = sum(1 for t in tasks if t.active)
+        count = min(desired - own_live, maximum - occupied)
+        if count <= 0:
+            return
+        placement = primary.placement(service)
+        started = []
+        for _ in range(count):
+            task = Task(
+                self.store,
+                service.cluster_name,
+                primary.definition,
+                placement,
+                started_by=primary.id,
+                group=service.group,
+                tags=service.task_tags(primary.definition),
+            )
+            self.store.tasks[task.arn] = task
+            started.append(task)
+        service.steady = False
+        ids = " ".join(f"(task {t.id})" for t in started)
+        service.add_event(f"(service {service.name}) has started {len(started)} tasks: {ids}.")
+
+    def _update_counts(self, tasks: list[Task]) -> None:
+        for deployment in self.service.deployments:
+            own = [t for t in tasks if t.started_by == deployment.id]
+            counts = (
+                sum(1 for t in own if t.live and not t.healthy),
+                sum(1 for t in own if t.last_status == "RUNNING"),
+                sum(1 for t in own if t.live),
+            )
+            if counts != deployment.counts:
+                deployment.counts = counts
+                deployment.touch()
+
+    def _finish(self, primary: Deployment, tasks: list[Task]) -> None:
+        service = self.service
+        others_active = any(t.active for t in tasks if t.started_by != primary.id)
+        own = [t for t in tasks if t.started_by == primary.id and t.active]
+        settled = not others_active and all(t.healthy for t in own) and len(own) == service.desired_count
+        if not settled:
+            return
+        if primary.rollout_state == IN_PROGRESS:
+            self._complete(primary)
+        if not service.steady and len(service.deployments) == 1 and primary.rollout_state == COMPLETED:
+            service.steady = True
+            service.add_event(f"(service {service.name}) has reached a steady state.")
+
+    def _complete(self, primary: Deployment) -> None:
+        service = self.service
+        for old in service.deployments[1:]:
+            old.status = INACTIVE
+            if old.view_status == IN_PROGRESS:
+                old.view_status, old.view_reason = "STOPPED", "Stopped in favour of a newer service deployment."
+                old.finished_at = utcnow()
+        service.deployments = [primary]
+        primary.rollout_state = COMPLETED
+        primary.rollout_state_reason = f"ECS deployment {primary.id} completed."
+        primary.finished_at = utcnow()
+        primary.touch()
+        if primary.breaker_status == "MONITORING":
+            primary.breaker_status = "MONITORING_COMPLETE"
+        original = primary.rollback_of
+        if original is not None:
+            original.view_status = "ROLLBACK_SUCCESSFUL"
+            original.finished_at = utcnow()
+        else:
+            primary.view_status = "SUCCESSFUL"
+        service.last_completed = primary
+        service.add_event(f"(service {service.name}) (deployment {primary.id}) deployment completed.")
+
+
+CONTROLLERS = {"ECS": RollingController}

@@ -1,0 +1,146 @@
+"""Shared state of the ECS extension: timing settings, failing images, the lock, and per-region stores.
+
+Each account and region gets one ``EcsStore``. It is kept as an attribute of moto's own ECS backend object, so
+anything that resets moto's backends (``/moto-api/reset`` included) drops the extension's state with it, and
+clusters, which stay moto's, can never outlive the services that refer to them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from moto.ecs.models import EC2ContainerServiceBackend, ecs_backends
+
+from sandbox.ecs.errors import invalid_parameter
+
+if TYPE_CHECKING:
+    from sandbox.ecs.services import Service
+    from sandbox.ecs.taskdefs import TaskDefinition
+    from sandbox.ecs.tasks import Task
+
+# One lock for the whole ECS simulation: request handlers and the ticker thread both mutate services and tasks.
+# Re-entrant because a handler that holds it may tick the simulation, which takes it again.
+LOCK = threading.RLock()
+
+_STORE_ATTRIBUTE = "_driftless_sandbox_store"
+
+
+@dataclass
+class Settings:
+    """Knobs the control endpoints change at run time."""
+
+    task_start_delay: float = 1.0
+    task_stop_delay: float = 0.5
+    failing_images: list[str] = field(default_factory=list)
+
+    def image_fails(self, image: str | None) -> bool:
+        return bool(image) and any(fnmatch.fnmatchcase(image, pattern) for pattern in self.failing_images)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"task_start_delay": self.task_start_delay, "task_stop_delay": self.task_stop_delay}
+
+
+class _SettingsHolder:
+    """The live settings plus the start-up values that a reset restores."""
+
+    def __init__(self) -> None:
+        self.defaults = Settings()
+        self.current = Settings()
+
+    def set_defaults(self, task_start_delay: float | None, task_stop_delay: float | None) -> None:
+        if task_start_delay is not None:
+            self.defaults.task_start_delay = task_start_delay
+        if task_stop_delay is not None:
+            self.defaults.task_stop_delay = task_stop_delay
+        self.reset()
+
+    def reset(self) -> None:
+        self.current = Settings(self.defaults.task_start_delay, self.defaults.task_stop_delay, [])
+
+
+SETTINGS = _SettingsHolder()
+
+
+def settings() -> Settings:
+    return SETTINGS.current
+
+
+def monotonic() -> float:
+    return time.monotonic()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def epoch(value: datetime | None) -> float | None:
+    """JSON-protocol timestamps are seconds since the epoch."""
+    return None if value is None else round(value.timestamp(), 3)
+
+
+def random_digits(count: int) -> str:
+    return str(random.randint(1, 9)) + "".join(random.choice("0123456789") for _ in range(count - 1))
+
+
+class EcsStore:
+    """Task definitions, services and tasks of one account and region."""
+
+    def __init__(self, account_id: str, region: str) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.partition = "aws-cn" if region.startswith("cn-") else "aws"
+        # family -> revision -> task definition; revisions are never reused, even after deletion.
+        self.task_definitions: dict[str, dict[int, TaskDefinition]] = {}
+        self.last_revision: dict[str, int] = {}
+        # (cluster name, service name) -> service, INACTIVE ones included until the name is reused.
+        self.services: dict[tuple[str, str], Service] = {}
+        self.tasks: dict[str, Task] = {}
+
+    @property
+    def moto_backend(self) -> EC2ContainerServiceBackend:
+        return ecs_backends[self.account_id][self.region]
+
+    def arn(self, resource: str) -> str:
+        return f"arn:{self.partition}:ecs:{self.region}:{self.account_id}:{resource}"
+
+    @property
+    def caller_arn(self) -> str:
+        return f"arn:{self.partition}:iam::{self.account_id}:root"
+
+
+def store_for(account_id: str, region: str) -> EcsStore:
+    backend = ecs_backends[account_id][region]
+    store = backend.__dict__.get(_STORE_ATTRIBUTE)
+    if store is None:
+        store = EcsStore(account_id, region)
+        setattr(backend, _STORE_ATTRIBUTE, store)
+    return store
+
+
+def all_stores() -> Iterator[EcsStore]:
+    """Every store created so far (regions nobody called have none)."""
+    for account_backends in list(ecs_backends.values()):
+        for backend in list(account_backends.values()):
+            store = backend.__dict__.get(_STORE_ATTRIBUTE)
+            if store is not None:
+                yield store
+
+
+def paginate(items: list[Any], params: dict[str, Any], default_page: int, maximum: int = 100) -> tuple[list[Any], str]:
+    """One page of ``items`` for ``maxResults``/``nextToken``; the token is the offset of the next page."""
+    page = params.get("maxResults") or default_page
+    page = max(1, min(int(page), maximum))
+    token = params.get("nextToken")
+    try:
+        start = int(token) if token else 0
+    except ValueError:
+        raise invalid_parameter("Invalid nextToken.") from None
+    end = start + page
+    return items[start:end], (str(end) if end < len(items) else "")

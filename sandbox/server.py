@@ -1,0 +1,89 @@
+"""Build the sandbox's WSGI application and serve it on 127.0.0.1 until SIGINT or SIGTERM.
+
+The application is moto's DomainDispatcherApplication (it routes each request to a moto service by its signature)
+with the ECS extension installed and ``SandboxMiddleware`` in front. A ticker thread advances the ECS simulation
+every 50 ms so deployments progress while nobody is calling.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from sandbox import ecs
+from sandbox.middleware import SandboxMiddleware
+
+DEFAULT_PORT = 5000
+HOST = "127.0.0.1"
+TICK_SECONDS = 0.05
+
+log = logging.getLogger("sandbox")
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """moto's handler without a log line per request (the tests make thousands)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            super().log_request(code, size)
+
+
+class Ticker(threading.Thread):
+    """Advances the ECS simulation on a fixed period until stopped."""
+
+    def __init__(self, period: float = TICK_SECONDS) -> None:
+        super().__init__(name="sandbox-ticker", daemon=True)
+        self.period = period
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.period):
+            ecs.tick_all()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+
+
+def build_app() -> SandboxMiddleware:
+    ecs.install()
+    dispatcher = DomainDispatcherApplication(create_backend_app)
+    return SandboxMiddleware(dispatcher)
+
+
+def run(
+    port: int = DEFAULT_PORT,
+    task_start_delay: float | None = None,
+    task_stop_delay: float | None = None,
+    verbose: bool = False,
+) -> int:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    # moto builds URLs for some answers from this; it must name the port we serve on.
+    os.environ.setdefault("MOTO_PORT", str(port))
+    ecs.SETTINGS.set_defaults(task_start_delay, task_stop_delay)
+    app = build_app()
+    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    ticker = Ticker()
+
+    def shutdown(signum: int, _frame: FrameType | None) -> None:
+        log.warning("received signal %d, stopping", signum)
+        # serve_forever() runs on this (main) thread: shutdown() waits for it, so it must run on another one.
+        threading.Thread(target=server.shutdown, name="sandbox-shutdown", daemon=True).start()
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    ticker.start()
+    print(f"sandbox listening on http://{HOST}:{port}", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        ticker.stop()
+        server.server_close()
+    return 0
