@@ -1,0 +1,175 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure: what a run must do to one service, as data.
+
+Only declared settings count: the declared leaves are laid over what is live, both sides are brought to the
+canonical shape, and whatever differs is the plan. A setting left unset is left alone, ``desiredCount``
+included, so an autoscaler's or an operator's count is never fought.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .common import ECSValidationError
+from .diff import differences
+from .service_normalize import (
+    DEFAULT_DESIRED_COUNT,
+    canonical,
+    declared_settings,
+    live_settings,
+    overlay,
+    project,
+    tags_to_dict,
+    tags_to_list,
+)
+
+# UpdateService cannot change these; they are fixed when the service is created.
+CREATE_ONLY_SETTINGS = {"launchType": "launch_type"}
+
+
+def plan_service(live: dict | None, options: dict) -> dict:
+    """Compare one service as it is live with the options declared for it.
+
+    Args:
+        live: the DescribeServices item, or None when the service does not exist (or is INACTIVE).
+        options: the service's options in snake_case (None = not declared). ``task_definition`` must already be
+            resolved to an ARN or ``family:revision`` when it was given as a bare family.
+
+    Returns:
+        ``{"action": "create"|"update"|"delete"|"none", "differences": [{path, before, after}],
+        "before": {...}, "after": {...}, "request": {...} or None, "tags_to_set": {...},
+        "tag_keys_to_remove": [...], "force_new_deployment": bool}``. ``before``/``after`` hold only the declared
+        settings; ``request`` holds the CreateService or UpdateService arguments.
+
+    Raises:
+        ECSValidationError: a create-only setting differs from the live service.
+    """
+    cluster = options["cluster"]
+    name = options["service"]
+    if (options.get("state") or "present") == "absent":
+        return _plan_delete(live, cluster, name)
+    declared = declared_settings(options)
+    if live is None:
+        return _plan_create(cluster, name, declared)
+    return _plan_update(live, cluster, name, declared, bool(options.get("force_new_deployment")))
+
+
+def _empty_plan(action: str) -> dict:
+    return {
+        "action": action,
+        "differences": [],
+        "before": {},
+        "after": {},
+        "request": None,
+        "tags_to_set": {},
+        "tag_keys_to_remove": [],
+        "force_new_deployment": False,
+    }
+
+
+def _plan_delete(live: dict | None, cluster: str, name: str) -> dict:
+    if live is None:
+        return _empty_plan("none")
+    plan = _empty_plan("delete")
+    plan["differences"] = [{"path": "status", "before": live.get("status"), "after": None}]
+    plan["before"] = {"status": live.get("status")}
+    plan["request"] = {"cluster": cluster, "service": name, "force": True}
+    return plan
+
+
+def _plan_create(cluster: str, name: str, declared: dict) -> dict:
+    declared = dict(declared)
+    declared.setdefault("desiredCount", DEFAULT_DESIRED_COUNT)
+    after = canonical(declared)
+    plan = _empty_plan("create")
+    plan["after"] = after
+    plan["differences"] = differences({}, after)
+    request: dict[str, Any] = {"cluster": cluster, "serviceName": name}
+    for field, value in declared.items():
+        if field == "tags":
+            if value:
+                request["tags"] = tags_to_list(value)
+        else:
+            request[field] = copy.deepcopy(value)
+    plan["request"] = request
+    return plan
+
+
+def _plan_update(live: dict, cluster: str, name: str, declared: dict, force: bool) -> dict:
+    before_all = live_settings(live)
+    after_all = canonical(overlay(before_all, canonical(declared)))
+    found = differences(before_all, after_all)
+    changed_fields = sorted({_top_field(item["path"]) for item in found})
+    for field, option in CREATE_ONLY_SETTINGS.items():
+        if field in changed_fields:
+            raise ECSValidationError(
+                f"{option} cannot be changed on an existing service: it is {before_all.get(field)!r} live and "
+                f"{after_all.get(field)!r} declared. Delete the service and create it again to change it."
+            )
+    plan = _empty_plan("update" if found or force else "none")
+    plan["differences"] = found
+    plan["before"] = project(before_all, declared)
+    plan["after"] = project(after_all, declared)
+    plan["force_new_deployment"] = force
+    if "tags" in changed_fields:
+        live_tags = before_all["tags"]
+        plan["tags_to_set"] = {key: value for key, value in after_all["tags"].items() if live_tags.get(key) != value}
+        plan["tag_keys_to_remove"] = sorted(key for key in live_tags if key not in after_all["tags"])
+    request_fields = [field for field in changed_fields if field != "tags"]
+    if request_fields or force:
+        request: dict[str, Any] = {"cluster": cluster, "service": name}
+        for field in request_fields:
+            request[field] = _request_value(live, declared, after_all, field)
+        # ECS starts a deployment for a new capacity provider strategy only when told to.
+        if force or "capacityProviderStrategy" in request_fields:
+            request["forceNewDeployment"] = True
+        plan["request"] = request
+    return plan
+
+
+def _request_value(live: dict, declared: dict, after_all: dict, field: str) -> Any:
+    # The task definition goes as written (an ARN stays an ARN). A structure goes as live with the declared
+    # leaves laid over it, so defaults that ECS never reported are not sent back to it.
+    if field == "taskDefinition":
+        return declared[field]
+    if isinstance(declared[field], dict):
+        return canonical({field: overlay(live.get(field) or {}, declared[field])})[field]
+    return copy.deepcopy(after_all[field])
+
+
+def _top_field(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def plan_changes(plan: dict) -> bool:
+    return plan["action"] != "none"
+
+
+def predicted_service(live: dict | None, plan: dict, cluster: str, name: str) -> dict | None:
+    """The service as it will be once the plan is applied: what check mode returns.
+
+    Raises nothing and calls nothing; deployments and counts are not predicted.
+    """
+    if plan["action"] == "delete":
+        predicted = copy.deepcopy(live) if live else {}
+        predicted["status"] = "DRAINING"
+        return predicted
+    if plan["action"] == "none":
+        return copy.deepcopy(live)
+    if plan["action"] == "create":
+        request = plan["request"]
+        predicted = {name_: value for name_, value in request.items() if name_ not in ("cluster", "serviceName")}
+        predicted.update({"serviceName": name, "clusterArn": cluster, "status": "ACTIVE", "deployments": []})
+        return predicted
+    predicted = copy.deepcopy(live)
+    for field, value in (plan["request"] or {}).items():
+        if field not in ("cluster", "service", "forceNewDeployment"):
+            predicted[field] = copy.deepcopy(value)
+    if plan["tags_to_set"] or plan["tag_keys_to_remove"]:
+        tags = tags_to_dict(predicted.get("tags"))
+        tags.update(plan["tags_to_set"])
+        for key in plan["tag_keys_to_remove"]:
+            tags.pop(key, None)
+        predicted["tags"] = tags_to_list(tags)
+    return predicted

@@ -1,0 +1,379 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure: bring declared options and a described service to one comparable shape.
+
+The comparable shape uses ECS's own field names (camelCase, as UpdateService takes them), so a setting that
+differs can be sent as it is. Both sides go through ``canonical``: the defaults ECS fills in are applied,
+lists whose order means nothing (subnets, security groups, load balancers, constraints...) are sorted, and the
+task definition is reduced to ``family:revision`` so an ARN and its short form compare equal. ``tags`` is a
+plain dict whose keys are user data and are never transformed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from typing import Any
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from .args import SERVICE_ARG_SPEC, SERVICE_DEFAULTS
+from .common import ECSValidationError
+
+# Settings the module compares and can send. Anything else in DescribeServices is reported, never compared.
+COMPARED_SETTINGS = (
+    "taskDefinition",
+    "desiredCount",
+    "launchType",
+    "capacityProviderStrategy",
+    "platformVersion",
+    "networkConfiguration",
+    "loadBalancers",
+    "serviceRegistries",
+    "healthCheckGracePeriodSeconds",
+    "deploymentConfiguration",
+    "placementConstraints",
+    "placementStrategy",
+    "enableExecuteCommand",
+    "propagateTags",
+    "tags",
+)
+
+DEFAULT_DESIRED_COUNT = 1
+
+# What ECS reports for a setting nobody set. Declared values are overlaid on these, so declaring a default
+# against a service that never set it is not a change.
+ECS_DEFAULTS: dict[str, Any] = {
+    "capacityProviderStrategy": [],
+    "loadBalancers": [],
+    "serviceRegistries": [],
+    "healthCheckGracePeriodSeconds": 0,
+    "deploymentConfiguration": {
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+        "alarms": {"alarmNames": [], "enable": False, "rollback": False},
+    },
+    "placementConstraints": [],
+    "placementStrategy": [],
+    "enableExecuteCommand": False,
+    "propagateTags": "NONE",
+    "tags": {},
+}
+
+# Tags under this prefix belong to AWS (CloudFormation, ...) and cannot be set or removed by a user.
+AWS_TAG_PREFIX = "aws:"
+
+# Declared options ------------------------------------------------------------------------------------------
+
+
+def resolve_items(top_level: dict, items: list[dict] | None) -> list[dict]:
+    """One dict of per-service options for each service the run manages.
+
+    Args:
+        top_level: the module's params. Without ``services`` they describe the one service.
+        items: the ``services`` option. Each item's unset options take the top-level value.
+
+    Returns:
+        A list of option dicts with every per-service key present (None meaning "not declared").
+
+    Raises:
+        ECSValidationError: an item with an unknown option or a value of the wrong type, named by its index.
+    """
+    inherited = {name: top_level.get(name) for name in SERVICE_ARG_SPEC}
+    if not items:
+        return [inherited]
+    validator = ArgumentSpecValidator(_item_spec())
+    resolved = []
+    for index, item in enumerate(items):
+        result = validator.validate(copy.deepcopy(item))
+        if result.errors:
+            raise ECSValidationError(f"services[{index}]: {result.errors.messages[0]}")
+        own = result.validated_parameters
+        merged = dict(inherited)
+        for name in SERVICE_ARG_SPEC:
+            if own.get(name) is not None:
+                merged[name] = own[name]
+        resolved.append(merged)
+    return resolved
+
+
+def _item_spec() -> dict:
+    spec = copy.deepcopy(SERVICE_ARG_SPEC)
+    for option in spec.values():
+        option.pop("default", None)
+    return spec
+
+
+def validate_declared(options: dict, label: str = "") -> None:
+    """Reject options AWS would refuse, before anything is read or written.
+
+    Raises:
+        ECSValidationError: naming the offending field.
+    """
+    prefix = f"{label}: " if label else ""
+    for required in ("cluster", "service"):
+        if not options.get(required):
+            raise ECSValidationError(f"{prefix}{required} is required")
+    state = options.get("state") or SERVICE_DEFAULTS["state"]
+    if state == "present" and not options.get("task_definition"):
+        raise ECSValidationError(f"{prefix}task_definition is required when state is present")
+    desired_count = options.get("desired_count")
+    if desired_count is not None and desired_count < 0:
+        raise ECSValidationError(f"{prefix}desired_count must be 0 or more, got {desired_count}")
+    if options.get("launch_type") and options.get("capacity_provider_strategy"):
+        raise ECSValidationError(
+            f"{prefix}launch_type and capacity_provider_strategy are mutually exclusive: ECS takes one or the other"
+        )
+    if (
+        options.get("health_check_grace_period_seconds") is not None
+        and options["health_check_grace_period_seconds"] < 0
+    ):
+        raise ECSValidationError(f"{prefix}health_check_grace_period_seconds must be 0 or more")
+    for index, balancer in enumerate(options.get("load_balancers") or []):
+        if bool(balancer.get("target_group_arn")) == bool(balancer.get("load_balancer_name")):
+            raise ECSValidationError(
+                f"{prefix}load_balancers[{index}]: give exactly one of target_group_arn and load_balancer_name"
+            )
+
+
+def declared_settings(options: dict) -> dict:
+    """The settings a user declared, in the comparable shape. Undeclared settings are absent.
+
+    Nested dicts carry only their declared leaves, so ``overlay`` keeps what is live for the others.
+    """
+    declared: dict[str, Any] = {}
+    if options.get("task_definition"):
+        declared["taskDefinition"] = options["task_definition"]
+    _put(declared, "desiredCount", options.get("desired_count"))
+    _put(declared, "launchType", options.get("launch_type"))
+    if options.get("capacity_provider_strategy") is not None:
+        declared["capacityProviderStrategy"] = [
+            _drop_none(
+                {"capacityProvider": item["capacity_provider"], "weight": item.get("weight"), "base": item.get("base")}
+            )
+            for item in options["capacity_provider_strategy"]
+        ]
+    _put(declared, "platformVersion", options.get("platform_version"))
+    network = options.get("network_configuration")
+    if network is not None:
+        awsvpc = _drop_none(
+            {
+                "subnets": network.get("subnets"),
+                "securityGroups": network.get("security_groups"),
+                "assignPublicIp": _public_ip(network.get("assign_public_ip")),
+            }
+        )
+        declared["networkConfiguration"] = {"awsvpcConfiguration": awsvpc}
+    if options.get("load_balancers") is not None:
+        declared["loadBalancers"] = [
+            _drop_none(
+                {
+                    "targetGroupArn": item.get("target_group_arn"),
+                    "loadBalancerName": item.get("load_balancer_name"),
+                    "containerName": item.get("container_name"),
+                    "containerPort": item.get("container_port"),
+                }
+            )
+            for item in options["load_balancers"]
+        ]
+    if options.get("service_registries") is not None:
+        declared["serviceRegistries"] = [
+            _drop_none(
+                {
+                    "registryArn": item.get("registry_arn"),
+                    "port": item.get("port"),
+                    "containerName": item.get("container_name"),
+                    "containerPort": item.get("container_port"),
+                }
+            )
+            for item in options["service_registries"]
+        ]
+    _put(declared, "healthCheckGracePeriodSeconds", options.get("health_check_grace_period_seconds"))
+    deployment = _declared_deployment_configuration(options.get("deployment_configuration"))
+    if deployment:
+        declared["deploymentConfiguration"] = deployment
+    if options.get("placement_constraints") is not None:
+        declared["placementConstraints"] = [
+            _drop_none({"type": item["type"], "expression": item.get("expression")})
+            for item in options["placement_constraints"]
+        ]
+    if options.get("placement_strategy") is not None:
+        declared["placementStrategy"] = [
+            _drop_none({"type": item["type"], "field": item.get("field")}) for item in options["placement_strategy"]
+        ]
+    _put(declared, "enableExecuteCommand", options.get("enable_execute_command"))
+    _put(declared, "propagateTags", options.get("propagate_tags"))
+    if options.get("tags") is not None:
+        declared["tags"] = {str(key): str(value) for key, value in options["tags"].items()}
+    return declared
+
+
+def _declared_deployment_configuration(config: dict | None) -> dict:
+    if not config:
+        return {}
+    declared: dict[str, Any] = {}
+    _put(declared, "maximumPercent", config.get("maximum_percent"))
+    _put(declared, "minimumHealthyPercent", config.get("minimum_healthy_percent"))
+    breaker = config.get("deployment_circuit_breaker")
+    if breaker is not None:
+        declared["deploymentCircuitBreaker"] = {"enable": breaker["enable"], "rollback": breaker["rollback"]}
+    alarms = config.get("alarms")
+    if alarms is not None:
+        declared["alarms"] = {
+            "alarmNames": list(alarms["alarm_names"]),
+            "enable": alarms["enable"],
+            "rollback": alarms["rollback"],
+        }
+    return declared
+
+
+def _public_ip(assign: bool | None) -> str | None:
+    if assign is None:
+        return None
+    return "ENABLED" if assign else "DISABLED"
+
+
+def _put(target: dict, name: str, value: Any) -> None:
+    if value is not None:
+        target[name] = value
+
+
+def _drop_none(values: dict) -> dict:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+# Described service -----------------------------------------------------------------------------------------
+
+
+def live_settings(service: dict | None) -> dict:
+    """The compared settings of a DescribeServices item, with ECS's defaults where it left a field out.
+
+    ``None`` (no service yet) gives the settings a service created with nothing declared would have.
+    """
+    service = service or {}
+    live: dict[str, Any] = copy.deepcopy(ECS_DEFAULTS)
+    for name in COMPARED_SETTINGS:
+        if name == "tags":
+            continue
+        value = service.get(name)
+        if isinstance(value, dict) and isinstance(live.get(name), dict):
+            live[name] = overlay(live[name], value)
+        elif value is not None:
+            live[name] = copy.deepcopy(value)
+    live["tags"] = tags_to_dict(service.get("tags"))
+    return canonical(live)
+
+
+def tags_to_dict(tags: list[dict] | None) -> dict[str, str]:
+    """ECS's ``[{key, value}]`` as a dict, keys untouched, AWS-owned tags left out."""
+    return {tag["key"]: tag.get("value", "") for tag in tags or [] if not tag["key"].startswith(AWS_TAG_PREFIX)}
+
+
+def tags_to_list(tags: dict[str, str]) -> list[dict]:
+    return [{"key": key, "value": value} for key, value in sorted(tags.items())]
+
+
+# Both sides ------------------------------------------------------------------------------------------------
+
+
+def canonical(settings: dict) -> dict:
+    """Normalise a comparable document in place of its unordered lists and equivalent forms; returns a copy."""
+    result = copy.deepcopy(settings)
+    if result.get("taskDefinition"):
+        result["taskDefinition"] = short_task_definition(result["taskDefinition"])
+    if "capacityProviderStrategy" in result:
+        result["capacityProviderStrategy"] = sorted(
+            (
+                {
+                    "capacityProvider": item["capacityProvider"],
+                    "weight": item.get("weight", 0),
+                    "base": item.get("base", 0),
+                }
+                for item in result["capacityProviderStrategy"]
+            ),
+            key=lambda item: item["capacityProvider"],
+        )
+    awsvpc = (result.get("networkConfiguration") or {}).get("awsvpcConfiguration")
+    if awsvpc is not None:
+        for name in ("subnets", "securityGroups"):
+            if name in awsvpc:
+                awsvpc[name] = sorted(awsvpc[name])
+    for name in ("loadBalancers", "serviceRegistries", "placementConstraints"):
+        if name in result:
+            result[name] = sorted(result[name], key=_sort_key)
+    deployment = result.get("deploymentConfiguration")
+    if deployment and "alarms" in deployment and "alarmNames" in deployment["alarms"]:
+        deployment["alarms"]["alarmNames"] = sorted(deployment["alarms"]["alarmNames"])
+    return result
+
+
+def _sort_key(item: dict) -> str:
+    return "/".join(f"{name}={item[name]}" for name in sorted(item))
+
+
+def short_task_definition(task_definition: str) -> str:
+    """``family:revision`` of an ARN; a ``family:revision`` or bare family is returned as it is."""
+    return task_definition.rsplit("/", 1)[-1]
+
+
+def overlay(base: dict, declared: dict) -> dict:
+    """``base`` with every declared leaf put over it. Declared lists replace the live list whole."""
+    merged = copy.deepcopy(base)
+    for name, value in declared.items():
+        if isinstance(value, dict) and isinstance(merged.get(name), dict) and name != "tags":
+            merged[name] = overlay(merged[name], value)
+        else:
+            merged[name] = copy.deepcopy(value)
+    return merged
+
+
+def project(document: dict, declared: dict) -> dict:
+    """The parts of ``document`` that ``declared`` names, for a diff that shows only what the user wrote."""
+    projected: dict[str, Any] = {}
+    for name, value in declared.items():
+        if name not in document:
+            projected[name] = None
+        elif isinstance(value, dict) and isinstance(document[name], dict) and name != "tags":
+            projected[name] = project(document[name], value)
+        else:
+            projected[name] = copy.deepcopy(document[name])
+    return projected
+
+
+# Results ---------------------------------------------------------------------------------------------------
+
+
+def service_result(service: dict | None) -> dict | None:
+    """A DescribeServices item as the module returns it: snake_case, tags as a dict, times as ISO strings."""
+    if service is None:
+        return None
+    plain = _plain(service)
+    tags = tags_to_dict(plain.pop("tags", None))
+    result = camel_dict_to_snake_dict(plain)
+    result["tags"] = tags
+    return result
+
+
+def settings_result(settings: dict) -> dict:
+    """A comparable document in the module's option names (for diff and plan output)."""
+    plain = copy.deepcopy(settings)
+    tags = plain.pop("tags", None)
+    result = camel_dict_to_snake_dict(plain)
+    if tags is not None:
+        result["tags"] = tags
+    return result
+
+
+def events_result(events: list[dict]) -> list[dict]:
+    return [_plain(event) for event in events]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {name: _plain(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value

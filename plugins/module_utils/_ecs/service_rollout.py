@@ -1,0 +1,512 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Orchestration of ecs_service_rollout: validate, read, plan, apply, wait, roll back.
+
+One path serves one service and many: a single service is a list of one. Every phase works on all services at
+once, so N rollouts cost one wait, not N, and DescribeServices is always batched per cluster.
+
+Nothing is written before every service has been validated and read. Check mode computes the same plans and
+stops before the first write.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import api
+from .common import AnsibleECSError, ECSTimeoutError, ECSValidationError
+from .service_compare import plan_changes, plan_service, predicted_service
+from .service_normalize import (
+    events_result,
+    resolve_items,
+    service_result,
+    settings_result,
+    short_task_definition,
+    validate_declared,
+)
+from .service_waiter import (
+    COMPLETED,
+    FAILED,
+    IN_PROGRESS,
+    REPLACED,
+    circuit_breaker_rolls_back,
+    deployment_by_id,
+    deployment_settled,
+    deployment_state,
+    is_gone,
+    poll,
+    primary_deployment,
+    primary_in_progress,
+    replacement_settled,
+)
+
+TIMED_OUT = "TIMED_OUT"
+
+
+@dataclass
+class RunSettings:
+    """The run-wide options, as plain values."""
+
+    wait: bool = True
+    wait_timeout: float = 600
+    poll_interval: float = 5.0
+    rollback: bool = True
+    check_mode: bool = False
+    diff: bool = False
+
+    @classmethod
+    def from_params(cls, params: dict, check_mode: bool, diff: bool) -> RunSettings:
+        return cls(
+            wait=params.get("wait", True),
+            wait_timeout=params.get("wait_timeout", 600),
+            poll_interval=params.get("poll_interval", 5.0),
+            rollback=params.get("rollback", True),
+            check_mode=check_mode,
+            diff=diff,
+        )
+
+
+@dataclass
+class Target:
+    """One service of the run, and everything learnt about it along the way."""
+
+    options: dict
+    label: str
+    live: dict | None = None
+    current: dict | None = None
+    plan: dict | None = None
+    previous_task_definition: str | None = None
+    waited_for_deployment: bool = False
+    deployment_id: str | None = None
+    outcome: str | None = None
+    rolled_back: bool = False
+    rolled_back_by: str | None = None
+    rollback_deployment_id: str | None = None
+    rollback_outcome: str | None = None
+    failure: str | None = None
+    baseline_event_ids: set = field(default_factory=set)
+    events: dict = field(default_factory=dict)
+
+    @property
+    def cluster(self) -> str:
+        return self.options["cluster"]
+
+    @property
+    def name(self) -> str:
+        return self.options["service"]
+
+    @property
+    def present(self) -> bool:
+        return (self.options.get("state") or "present") == "present"
+
+    def see(self, service: dict | None) -> None:
+        """Record a fresh DescribeServices item (None: not found) and the events it carries."""
+        self.current = None if service is None or service.get("status") == "INACTIVE" else service
+        for event in (service or {}).get("events") or []:
+            self.events.setdefault(event.get("id") or repr(event), event)
+
+
+class Clock:
+    """The time source of a run: injected by tests, so nothing really sleeps."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self.now = now
+        self.sleep = sleep
+
+
+def run_rollout(
+    client: Any, params: dict, check_mode: bool = False, diff: bool = False, clock: Clock | None = None
+) -> dict:
+    """Run ecs_service_rollout for the params of the module.
+
+    Args:
+        client: ECS client from ``api.connect``.
+        params: the module params (``services`` or the single-service options, wait/rollback options).
+        check_mode: compute and return the plan and the predicted service; write nothing, wait for nothing.
+        diff: add before/after of the compared settings.
+        clock: time source; the real one by default.
+
+    Returns:
+        The module result. With ``services``, ``results`` holds one result per service.
+
+    Raises:
+        ECSValidationError: bad input, found before any write.
+        ECSTimeoutError: a wait ran out of time; carries the partial result.
+        AnsibleECSError: any other failure, a failed or rolled-back deployment included; carries the result.
+    """
+    clock = clock or Clock()
+    started = clock.now()
+    settings = RunSettings.from_params(params, check_mode, diff)
+    list_mode = bool(params.get("services"))
+    targets = _targets(params, list_mode)
+    deadline = started + settings.wait_timeout
+
+    _read(client, targets)
+    _resolve_task_definitions(client, targets)
+    if not settings.check_mode:
+        _wait_for_running_deployments(client, targets, deadline, settings, clock)
+    for target in targets:
+        target.plan = plan_service(target.live, target.options)
+
+    if not settings.check_mode:
+        _apply(client, targets, started, clock)
+        if settings.wait:
+            _follow(client, targets, deadline, settings, clock)
+            if settings.rollback:
+                _roll_back(client, targets, settings, clock)
+    return _report(targets, list_mode, settings, clock.now() - started)
+
+
+# Validate and read -----------------------------------------------------------------------------------------
+
+
+def _targets(params: dict, list_mode: bool) -> list[Target]:
+    targets = []
+    for index, options in enumerate(resolve_items(params, params.get("services"))):
+        label = f"services[{index}] ({options.get('cluster')}/{options.get('service')})" if list_mode else ""
+        validate_declared(options, label)
+        targets.append(Target(options=options, label=label or f"{options['cluster']}/{options['service']}"))
+    seen: set = set()
+    for target in targets:
+        key = (target.cluster, target.name)
+        if key in seen:
+            raise ECSValidationError(f"services: {target.cluster}/{target.name} is listed more than once")
+        seen.add(key)
+    return targets
+
+
+def _describe(client: Any, targets: list[Target]) -> None:
+    """Refresh ``current`` of every target with one DescribeServices per cluster and batch of ten."""
+    by_cluster: dict[str, list[Target]] = {}
+    for target in targets:
+        by_cluster.setdefault(target.cluster, []).append(target)
+    for cluster, members in by_cluster.items():
+        found = api.describe_services(client, cluster, [target.name for target in members])
+        by_name: dict[str, dict] = {}
+        for service in found:
+            # An INACTIVE leftover of a deleted service may share the name of a live one: prefer the live one.
+            if service.get("serviceName") not in by_name or service.get("status") != "INACTIVE":
+                by_name[service.get("serviceName")] = service
+        for target in members:
+            target.see(by_name.get(target.name))
+
+
+def _read(client: Any, targets: list[Target]) -> None:
+    _describe(client, targets)
+    missing_clusters = set()
+    for target in targets:
+        target.live = target.current
+        target.baseline_event_ids = set(target.events)
+        if target.live is None and target.present:
+            missing_clusters.add(target.cluster)
+    for cluster in sorted(missing_clusters):
+        if api.describe_cluster(client, cluster) is None:
+            raise ECSValidationError(f"cluster: cluster {cluster!r} does not exist or is not ACTIVE")
+
+
+def _resolve_task_definitions(client: Any, targets: list[Target]) -> None:
+    """Check that declared task definitions exist, and resolve a bare family to its newest revision.
+
+    The one the service already runs is known to exist and to fit the service, so it costs no call: a run that
+    changes nothing makes one DescribeServices and nothing else.
+    """
+    described: dict[str, dict | None] = {}
+    for target in targets:
+        declared = target.options.get("task_definition")
+        if not target.present or not declared:
+            continue
+        running = (target.live or {}).get("taskDefinition")
+        already_running = running and short_task_definition(declared) == short_task_definition(running)
+        if already_running and api.revision_of(declared) is not None:
+            continue
+        if declared not in described:
+            described[declared] = api.describe_task_definition(client, declared)
+        definition = described[declared]
+        prefix = f"{target.label}: " if len(targets) > 1 else ""
+        if definition is None:
+            raise ECSValidationError(f"{prefix}task_definition: {declared!r} does not exist")
+        if definition.get("status") == "INACTIVE":
+            raise ECSValidationError(f"{prefix}task_definition: {declared!r} is INACTIVE (deregistered)")
+        has_network = target.options.get("network_configuration") or (target.live or {}).get("networkConfiguration")
+        if definition.get("networkMode") == "awsvpc" and not has_network:
+            raise ECSValidationError(
+                f"{prefix}network_configuration: task definition {declared!r} uses the awsvpc network mode, "
+                "which needs network_configuration (subnets and security_groups)"
+            )
+        target.options = dict(target.options, task_definition=definition["taskDefinitionArn"])
+
+
+def _wait_for_running_deployments(
+    client: Any, targets: list[Target], deadline: float, settings: RunSettings, clock: Clock
+) -> None:
+    """Let a deployment someone else started finish before stacking ours on top of it."""
+    busy = [target for target in targets if target.present and primary_in_progress(target.live)]
+    if not busy:
+        return
+    for target in busy:
+        target.waited_for_deployment = True
+    ok, _, elapsed = _poll_targets(client, busy, primary_in_progress, deadline=deadline, settings=settings, clock=clock)
+    for target in busy:
+        target.live = target.current
+    if not ok:
+        stuck = [target.label for target in busy if primary_in_progress(target.current)]
+        raise ECSTimeoutError(
+            f"Timed out after {elapsed:.0f} s waiting for the deployment already in progress on {', '.join(stuck)} "
+            "to finish; nothing was changed",
+            waited_for_deployment=True,
+            changed=False,
+        )
+
+
+def _poll_targets(
+    client: Any,
+    targets: list[Target],
+    busy: Callable[[dict | None], bool],
+    *,
+    deadline: float,
+    settings: RunSettings,
+    clock: Clock,
+    follow: Callable[[Target], bool] | None = None,
+) -> tuple[bool, list[Target], float]:
+    """Poll the targets for which ``follow(target)`` (default: ``busy(target.current)``) is true, together.
+
+    Only the targets still pending are described at each check.
+    """
+    pending = list(targets)
+    is_pending = follow or (lambda target: busy(target.current))
+
+    def fetch() -> list[Target]:
+        _describe(client, pending)
+        pending[:] = [target for target in pending if is_pending(target)]
+        return pending
+
+    ok, left, elapsed = poll(
+        fetch, lambda still: not still, deadline, settings.poll_interval, clock=clock.now, sleep=clock.sleep
+    )
+    return ok, left, elapsed
+
+
+# Apply -----------------------------------------------------------------------------------------------------
+
+
+def _apply(client: Any, targets: list[Target], started: float, clock: Clock) -> None:
+    done: list[Target] = []
+    for target in targets:
+        try:
+            _apply_one(client, target)
+        except AnsibleECSError as error:
+            raise AnsibleECSError(
+                message=f"{target.label}: {error.message}",
+                exception=error.exception,
+                changed=any(plan_changes(written.plan) for written in done),
+                results=[_target_result(written, RunSettings(), clock.now() - started) for written in done],
+            ) from error
+        done.append(target)
+
+
+def _apply_one(client: Any, target: Target) -> None:
+    plan = target.plan
+    live = target.live
+    target.previous_task_definition = (live or {}).get("taskDefinition")
+    if plan["action"] == "create":
+        target.see(api.create_service(client, plan["request"]))
+    elif plan["action"] == "delete":
+        target.see(api.delete_service(client, target.cluster, target.name, force=True))
+    elif plan["action"] == "update":
+        if plan["request"]:
+            target.see(api.update_service(client, plan["request"]))
+        arn = (target.current or live)["serviceArn"]
+        if plan["tags_to_set"]:
+            api.tag_service(client, arn, plan["tags_to_set"])
+        if plan["tag_keys_to_remove"]:
+            api.untag_service(client, arn, plan["tag_keys_to_remove"])
+    primary = primary_deployment(target.current)
+    target.deployment_id = primary.get("id") if primary else None
+
+
+# Wait and roll back ----------------------------------------------------------------------------------------
+
+
+def _follow(client: Any, targets: list[Target], deadline: float, settings: RunSettings, clock: Clock) -> None:
+    """Follow every deployment this run started, together, to COMPLETED, FAILED or the deadline."""
+    followed = [target for target in targets if target.plan["action"] != "none"]
+    deploying = [target for target in followed if target.plan["action"] != "delete" and target.deployment_id]
+    deleting = [target for target in followed if target.plan["action"] == "delete"]
+
+    def unsettled(target: Target) -> bool:
+        if target.plan["action"] == "delete":
+            return not is_gone(target.current)
+        return not deployment_settled(target.current, target.deployment_id)
+
+    _poll_targets(
+        client,
+        deploying + deleting,
+        lambda _: True,
+        deadline=deadline,
+        settings=settings,
+        clock=clock,
+        follow=unsettled,
+    )
+    for target in deploying:
+        state = deployment_state(target.current, target.deployment_id)
+        target.outcome = TIMED_OUT if state == IN_PROGRESS else state
+        if target.outcome != COMPLETED:
+            target.failure = _failure_message(target)
+    for target in deleting:
+        target.outcome = COMPLETED if is_gone(target.current) else TIMED_OUT
+        if target.outcome == TIMED_OUT:
+            target.failure = f"{target.label}: timed out waiting for the service to be deleted"
+
+
+def _failure_message(target: Target) -> str:
+    ours = target.deployment_id
+    if target.outcome == TIMED_OUT:
+        return f"{target.label}: deployment {ours} did not complete in time"
+    if target.outcome == FAILED:
+        reason = (deployment_by_id(target.current, ours) or {}).get("rolloutStateReason")
+        return f"{target.label}: deployment {ours} FAILED" + (f" ({reason})" if reason else "")
+    if target.outcome == REPLACED:
+        primary = primary_deployment(target.current) or {}
+        return f"{target.label}: deployment {ours} was replaced by deployment {primary.get('id')} before it completed"
+    return f"{target.label}: the service disappeared during deployment {ours}"
+
+
+def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock: Clock) -> None:
+    """Put every failed service back on the task definition it ran before this run, then wait for all of them.
+
+    A rollback that ECS's circuit breaker already started is followed, not doubled.
+    """
+    failed = [target for target in targets if target.failure and target.plan["action"] in ("create", "update")]
+    by_ecs: list[Target] = []
+    by_module: list[Target] = []
+    for target in failed:
+        previous = target.previous_task_definition
+        if previous is None:
+            target.failure += "; nothing to roll back to: the service did not exist before this run"
+        elif target.outcome in (FAILED, REPLACED) and circuit_breaker_rolls_back(target.current):
+            target.rolled_back_by = "ecs"
+            by_ecs.append(target)
+        elif target.outcome == REPLACED:
+            target.failure += "; not rolled back: the deployment that replaced it is someone else's"
+        elif short_task_definition(previous) == short_task_definition(target.current.get("taskDefinition", "")):
+            target.failure += "; not rolled back: the service ran the same task definition before this run"
+        else:
+            # One UpdateService at a time; the waits below are shared.
+            target.see(
+                api.update_service(
+                    client, {"cluster": target.cluster, "service": target.name, "taskDefinition": previous}
+                )
+            )
+            target.rollback_deployment_id = (primary_deployment(target.current) or {}).get("id")
+            target.rolled_back_by = "module"
+            by_module.append(target)
+    if not by_ecs and not by_module:
+        return
+    # The rollback has a deadline of its own: the run's is spent when the rollout timed out.
+    deadline = clock.now() + settings.wait_timeout
+
+    def unsettled(target: Target) -> bool:
+        if target.rolled_back_by == "ecs":
+            return not replacement_settled(target.current, target.deployment_id)
+        return not deployment_settled(target.current, target.rollback_deployment_id)
+
+    _poll_targets(
+        client, by_ecs + by_module, lambda _: True, deadline=deadline, settings=settings, clock=clock, follow=unsettled
+    )
+    for target in by_ecs + by_module:
+        if target.rolled_back_by == "ecs":
+            primary = primary_deployment(target.current) or {}
+            if primary.get("id") != target.deployment_id:
+                target.rollback_deployment_id = primary.get("id")
+        state = (
+            deployment_state(target.current, target.rollback_deployment_id) if target.rollback_deployment_id else None
+        )
+        target.rollback_outcome = TIMED_OUT if state in (None, IN_PROGRESS) else state
+        target.rolled_back = target.rollback_outcome == COMPLETED
+        who = "ECS's circuit breaker" if target.rolled_back_by == "ecs" else "the module"
+        if target.rolled_back:
+            target.failure += (
+                f"; {who} rolled back to {target.previous_task_definition} (deployment {target.rollback_deployment_id})"
+            )
+        else:
+            target.failure += f"; the rollback by {who} ended {target.rollback_outcome}"
+
+
+# Report ----------------------------------------------------------------------------------------------------
+
+
+def _target_result(target: Target, settings: RunSettings, duration: float) -> dict:
+    plan = target.plan or {}
+    if settings.check_mode:
+        service = predicted_service(target.live, plan, target.cluster, target.name)
+    else:
+        service = target.current
+    ours = deployment_by_id(target.current, target.deployment_id) if target.deployment_id else None
+    if target.deployment_id is None and not settings.check_mode and plan.get("action") == "none":
+        ours = primary_deployment(target.live)
+    new_events = [event for key, event in target.events.items() if key not in target.baseline_event_ids]
+    new_events.sort(key=lambda event: str(event.get("createdAt", "")))
+    result = {
+        "cluster": target.cluster,
+        "service_name": target.name,
+        "changed": plan_changes(plan) if plan else False,
+        "action": plan.get("action"),
+        "differences": plan.get("differences", []),
+        "service": service_result(service),
+        "deployment_id": (ours or {}).get("id", target.deployment_id),
+        "rollout_state": (ours or {}).get("rolloutState") if ours else _rollout_state_fallback(target),
+        "previous_task_definition_arn": (target.live or {}).get("taskDefinition"),
+        "rolled_back": target.rolled_back,
+        "rolled_back_by": target.rolled_back_by,
+        "rollback_deployment_id": target.rollback_deployment_id,
+        "rollback_rollout_state": target.rollback_outcome,
+        "waited_for_deployment": target.waited_for_deployment,
+        "events": events_result(new_events),
+        "duration": round(duration, 3),
+        "failed": bool(target.failure),
+    }
+    if target.failure:
+        result["msg"] = target.failure
+    if settings.diff:
+        result["diff"] = {
+            "before": settings_result(plan.get("before", {})),
+            "after": settings_result(plan.get("after", {})),
+            "before_header": target.label,
+            "after_header": target.label,
+        }
+    return result
+
+
+def _rollout_state_fallback(target: Target) -> str | None:
+    if target.outcome == TIMED_OUT:
+        return IN_PROGRESS
+    if target.outcome in (FAILED, REPLACED):
+        return FAILED
+    return None
+
+
+def _report(targets: list[Target], list_mode: bool, settings: RunSettings, duration: float) -> dict:
+    results = [_target_result(target, settings, duration) for target in targets]
+    failed = [result for result in results if result["failed"]]
+    timed_out = any(TIMED_OUT in (target.outcome, target.rollback_outcome) for target in targets)
+    if list_mode:
+        report: dict[str, Any] = {
+            "changed": any(result["changed"] for result in results),
+            "results": results,
+            "duration": round(duration, 3),
+        }
+        if settings.diff:
+            report["diff"] = [result.pop("diff") for result in results]
+        if failed:
+            summary = "; ".join(result["msg"] for result in failed)
+            error = ECSTimeoutError if timed_out else AnsibleECSError
+            raise error(message=f"{len(failed)} of {len(results)} services failed: {summary}", **report)
+        return report
+    report = results[0]
+    message = report.pop("msg", None)
+    report.pop("failed")
+    if message:
+        error = ECSTimeoutError if timed_out else AnsibleECSError
+        raise error(message=message, **report)
+    return report

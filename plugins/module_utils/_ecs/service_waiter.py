@@ -1,0 +1,132 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure predicates over DescribeServices items, and one polling loop.
+
+A rollout is followed through ITS deployment, found by id, and that deployment's ``rolloutState``. botocore's
+``services_stable`` waiter only checks that one deployment runs the desired count, so it reports success after
+ECS's circuit breaker rolled a failed deployment back; nothing here relies on it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+IN_PROGRESS = "IN_PROGRESS"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+# Our deployment is no longer PRIMARY and never reported FAILED: another deployment took its place.
+REPLACED = "REPLACED"
+# The service is gone (deleted, or INACTIVE).
+MISSING = "MISSING"
+
+STEADY_STATE_SUFFIX = "has reached a steady state."
+
+
+def primary_deployment(service: dict | None) -> dict | None:
+    for deployment in (service or {}).get("deployments") or []:
+        if deployment.get("status") == "PRIMARY":
+            return deployment
+    return None
+
+
+def deployment_by_id(service: dict | None, deployment_id: str) -> dict | None:
+    for deployment in (service or {}).get("deployments") or []:
+        if deployment.get("id") == deployment_id:
+            return deployment
+    return None
+
+
+def is_gone(service: dict | None) -> bool:
+    return service is None or service.get("status") == "INACTIVE"
+
+
+def rollout_state(service: dict | None, deployment: dict) -> str:
+    """``rolloutState`` of a deployment. Without one (deployment controllers that predate it), a deployment
+    is COMPLETED once it is the only one left and runs the desired count."""
+    state = deployment.get("rolloutState")
+    if state:
+        return state
+    only_one = len((service or {}).get("deployments") or []) == 1
+    if only_one and deployment.get("runningCount") == deployment.get("desiredCount"):
+        return COMPLETED
+    return IN_PROGRESS
+
+
+def deployment_state(service: dict | None, deployment_id: str) -> str:
+    """Where the deployment ``deployment_id`` of ``service`` stands: one of the constants above.
+
+    FAILED wins over everything: a deployment ECS failed stays failed whether or not it was rolled back.
+    """
+    if is_gone(service):
+        return MISSING
+    ours = deployment_by_id(service, deployment_id)
+    if ours is not None and ours.get("rolloutState") == FAILED:
+        return FAILED
+    primary = primary_deployment(service)
+    if primary is None or primary.get("id") != deployment_id:
+        return REPLACED
+    return rollout_state(service, primary)
+
+
+def deployment_settled(service: dict | None, deployment_id: str) -> bool:
+    return deployment_state(service, deployment_id) != IN_PROGRESS
+
+
+def primary_in_progress(service: dict | None) -> bool:
+    """True when the service's PRIMARY deployment is still rolling out (someone else's, or an earlier run's)."""
+    primary = primary_deployment(service)
+    return primary is not None and not is_gone(service) and rollout_state(service, primary) == IN_PROGRESS
+
+
+def replacement_settled(service: dict | None, replaced_id: str) -> bool:
+    """True once a deployment other than ``replaced_id`` is PRIMARY and has finished, well or badly.
+
+    This is how ECS's own circuit-breaker rollback is followed: it starts a deployment we did not ask for.
+    """
+    if is_gone(service):
+        return True
+    primary = primary_deployment(service)
+    if primary is None or primary.get("id") == replaced_id:
+        return False
+    return rollout_state(service, primary) != IN_PROGRESS
+
+
+def circuit_breaker_rolls_back(service: dict | None) -> bool:
+    breaker = ((service or {}).get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}
+    return bool(breaker.get("enable")) and bool(breaker.get("rollback"))
+
+
+def poll(
+    fetch: Callable[[], Any],
+    done: Callable[[Any], bool],
+    deadline: float,
+    interval: float,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[bool, Any, float]:
+    """Call ``fetch`` until ``done`` says yes about what it returned, or ``deadline`` passes.
+
+    The first check is immediate, and the last one happens at the deadline itself: a rollout that finishes in
+    the final interval is not reported as a timeout.
+
+    Args:
+        fetch: reads the current state (DescribeServices).
+        done: pure predicate over what ``fetch`` returned.
+        deadline: a ``clock()`` value after which no more checks are made. One deadline serves a whole run.
+        interval: seconds between checks.
+        clock: monotonic seconds; injected by tests.
+        sleep: injected by tests.
+
+    Returns:
+        ``(ok, last_seen, elapsed)``. ``ok`` is False on timeout; nothing is raised.
+    """
+    start = clock()
+    while True:
+        seen = fetch()
+        if done(seen):
+            return True, seen, clock() - start
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return False, seen, clock() - start
+        sleep(min(interval, remaining))

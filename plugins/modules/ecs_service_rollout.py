@@ -1,0 +1,546 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: ecs_service_rollout
+short_description: Put ECS services on a task definition revision, follow the rollout, roll back on failure
+version_added: 0.1.0
+description:
+  - Creates the ECS service when it is missing. Otherwise updates only the settings that differ from what is live,
+    then follows the deployment to its end.
+  - B(Only declared settings count.) A setting left unset is left as it is live. In particular, when
+    O(desired_count) is not given the live count is kept and never sent, so the module never fights Application
+    Auto Scaling or a manual scale. A service created without O(desired_count) gets 1 task.
+  - Both sides are normalised before they are compared, so forms that mean the same are equal. A task definition
+    ARN equals its C(family:revision). The defaults ECS fills in (C(maximumPercent) 200, C(minimumHealthyPercent)
+    100, circuit breaker and alarms off, health check grace period 0, C(propagateTags) C(NONE), no execute command)
+    equal the same values declared. The order of subnets, security groups, load balancers, service registries,
+    placement constraints, capacity provider strategy items and alarm names does not count. The order of
+    O(placement_strategy) counts.
+  - Every setting that can be declared is compared, deployment, network, placement and capacity provider
+    configuration included. A run with nothing to change makes no write, and a single DescribeServices call
+    when O(task_definition) is an ARN or C(family:revision) already running.
+  - The rollout is followed through its own deployment, found by its id, until its C(rolloutState) is
+    C(COMPLETED). C(FAILED), a deployment that another one replaced, and a timeout are failures.
+  - When the rollout fails or times out and O(rollback=true), the service is put back on the task definition it
+    ran before this run changed it, that rollback is waited for, and the module fails reporting both deployments.
+    If ECS's deployment circuit breaker rolls back by itself, the module detects it (the PRIMARY deployment is no
+    longer the one it started), waits for that rollback and reports it. A rolled-back deployment is always a
+    failure, never a success.
+  - When a deployment started by someone else is still C(IN_PROGRESS), the module waits for it to finish
+    (within O(wait_timeout)) before changing anything, instead of stacking a second deployment on top of it, and
+    says so in RV(waited_for_deployment).
+  - Bad input fails with a message naming the field before anything is written. That covers an unknown cluster,
+    a task definition that does not exist, an C(awsvpc) task definition without O(network_configuration), a
+    negative O(desired_count), O(launch_type) together with O(capacity_provider_strategy), and a change of
+    O(launch_type) on an existing service.
+  - O(services) manages many services in one task. Every change is made first, then every deployment is waited
+    for together with batched DescribeServices calls (up to 10 services a call, per cluster), so N rollouts take
+    about the time of one. Each service's outcome is reported in RV(results), and the failed ones are rolled
+    back one by one.
+  - Supports check mode (the plan and the predicted service, no write) and C(--diff) (before and after of the
+    compared settings).
+author:
+  - driftless.ecs maintainers
+options:
+  cluster:
+    description:
+      - Name or ARN of the cluster.
+      - Required, either here or in every item of O(services).
+    type: str
+  service:
+    description:
+      - Name of the service.
+      - Required unless O(services) is given.
+    type: str
+    aliases: [name]
+  state:
+    description:
+      - V(present) creates or updates the service and follows its rollout.
+      - V(absent) deletes the service (scaling it to 0 first) and, with O(wait=true), waits until it is gone.
+    type: str
+    choices: [present, absent]
+    default: present
+  task_definition:
+    description:
+      - The task definition to run, as an ARN or C(family:revision), typically the C(task_definition_arn)
+        returned by M(driftless.ecs.ecs_taskdef_live).
+      - A bare family is accepted and means its newest ACTIVE revision; it costs one DescribeTaskDefinition call.
+      - Required when O(state=present).
+    type: str
+  desired_count:
+    description:
+      - Number of tasks to run.
+      - When not given, a new service gets 1 and an existing service keeps its live count, which is never sent.
+    type: int
+  launch_type:
+    description:
+      - Launch type of a new service. ECS cannot change it on an existing service; a different value is an error.
+      - Mutually exclusive with O(capacity_provider_strategy).
+    type: str
+    choices: [EC2, FARGATE, EXTERNAL]
+  capacity_provider_strategy:
+    description:
+      - Capacity provider strategy. Changing it starts a new deployment.
+      - Mutually exclusive with O(launch_type).
+    type: list
+    elements: dict
+    suboptions:
+      capacity_provider:
+        description: Name of the capacity provider.
+        type: str
+        required: true
+      weight:
+        description: Relative weight (ECS default 0).
+        type: int
+      base:
+        description: Minimum number of tasks on this provider (ECS default 0).
+        type: int
+  platform_version:
+    description: Fargate platform version, for example V(LATEST) or V(1.4.0).
+    type: str
+  network_configuration:
+    description:
+      - The awsvpc network configuration. Needed when the task definition uses the C(awsvpc) network mode.
+      - A suboption left unset keeps its live value.
+    type: dict
+    suboptions:
+      subnets:
+        description: Subnet IDs. Order does not count.
+        type: list
+        elements: str
+      security_groups:
+        description: Security group IDs. Order does not count.
+        type: list
+        elements: str
+      assign_public_ip:
+        description: Whether tasks get a public IP (ECS default V(false)).
+        type: bool
+  load_balancers:
+    description:
+      - The complete list of load balancers of the service. Order does not count.
+      - Give exactly one of O(load_balancers[].target_group_arn) and O(load_balancers[].load_balancer_name) per item.
+    type: list
+    elements: dict
+    suboptions:
+      target_group_arn:
+        description: ARN of the target group (Application or Network Load Balancer).
+        type: str
+      load_balancer_name:
+        description: Name of a Classic Load Balancer.
+        type: str
+      container_name:
+        description: Container that receives the traffic.
+        type: str
+        required: true
+      container_port:
+        description: Port of that container.
+        type: int
+        required: true
+  service_registries:
+    description: The complete list of service discovery registries. Order does not count.
+    type: list
+    elements: dict
+    suboptions:
+      registry_arn:
+        description: ARN of the Cloud Map service.
+        type: str
+        required: true
+      port:
+        description: Port for SRV records.
+        type: int
+      container_name:
+        description: Container for SRV records.
+        type: str
+      container_port:
+        description: Container port for SRV records.
+        type: int
+  health_check_grace_period_seconds:
+    description: Seconds load balancer health checks are ignored after a task starts (ECS default 0).
+    type: int
+  deployment_configuration:
+    description:
+      - How tasks are replaced during a deployment. A suboption left unset keeps its live value.
+    type: dict
+    suboptions:
+      maximum_percent:
+        description: Upper limit of running tasks, in percent of the desired count (ECS default 200).
+        type: int
+      minimum_healthy_percent:
+        description: Lower limit of healthy tasks, in percent of the desired count (ECS default 100).
+        type: int
+      deployment_circuit_breaker:
+        description:
+          - ECS's deployment circuit breaker. It fails a deployment whose tasks keep failing to start and, with
+            O(deployment_configuration.deployment_circuit_breaker.rollback=true), rolls back to the last deployment
+            that completed. The module detects and reports such a rollback as a failure.
+        type: dict
+        suboptions:
+          enable:
+            description: Turn the circuit breaker on.
+            type: bool
+            required: true
+          rollback:
+            description: Let ECS roll back a failed deployment.
+            type: bool
+            required: true
+      alarms:
+        description: CloudWatch alarms that fail a deployment.
+        type: dict
+        suboptions:
+          alarm_names:
+            description: Names of the alarms. Order does not count.
+            type: list
+            elements: str
+            required: true
+          enable:
+            description: Use the alarms.
+            type: bool
+            required: true
+          rollback:
+            description: Let ECS roll back when an alarm fires.
+            type: bool
+            required: true
+  placement_constraints:
+    description: The complete list of placement constraints. Order does not count.
+    type: list
+    elements: dict
+    suboptions:
+      type:
+        description: Constraint type.
+        type: str
+        required: true
+        choices: [distinctInstance, memberOf]
+      expression:
+        description: Cluster query language expression (for V(memberOf)).
+        type: str
+  placement_strategy:
+    description: The complete, ordered list of placement strategies.
+    type: list
+    elements: dict
+    suboptions:
+      type:
+        description: Strategy type.
+        type: str
+        required: true
+        choices: [random, spread, binpack]
+      field:
+        description: Field the strategy applies to, for example V(memory) or V(attribute:ecs.availability-zone).
+        type: str
+  enable_execute_command:
+    description: Allow ECS Exec into the service's tasks (ECS default V(false)).
+    type: bool
+  propagate_tags:
+    description: Where tasks take their tags from (ECS default V(NONE)).
+    type: str
+    choices: [TASK_DEFINITION, SERVICE, NONE]
+  tags:
+    description:
+      - The complete set of tags of the service. Tags not listed are removed; tags whose key starts with
+        C(aws:) belong to AWS and are left alone. Keys are never transformed.
+      - Tags are changed with TagResource and UntagResource and start no deployment.
+    type: dict
+  force_new_deployment:
+    description:
+      - Start a new deployment even though nothing else differs, for example to pull an image re-pushed under a
+        mutable tag or a rotated secret. Always reports a change.
+    type: bool
+    default: false
+  services:
+    description:
+      - Manage many services in one task. Each item takes the per-service options of this module (O(cluster),
+        O(service), O(state), O(task_definition), O(desired_count) and every service setting above,
+        O(force_new_deployment) included) with the same meaning. An option an item leaves unset takes the
+        top-level value, so settings common to all services (cluster, network configuration, deployment
+        configuration) can be written once.
+      - All changes are made first; then all deployments are waited for together, with one DescribeServices call
+        per cluster and 10 services. A run where nothing changes makes only those batched DescribeServices calls.
+      - Every item is validated and read before anything is written.
+      - Mutually exclusive with O(service).
+    type: list
+    elements: dict
+  rollback:
+    description:
+      - When the rollout fails or times out, put the service back on the task definition it ran before this run
+        and wait for that (up to another O(wait_timeout)). The module fails either way.
+      - A new service has nothing to roll back to. A deployment replaced by someone else's is not rolled back.
+    type: bool
+    default: true
+  wait:
+    description:
+      - Follow the deployment to its end. With V(false) the module returns as soon as the deployment has started,
+        and neither failure nor rollback can be seen.
+      - Check mode never waits.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds the whole run may wait, for a deployment already in progress and for the rollout together.
+    type: int
+    default: 600
+  poll_interval:
+    description:
+      - Seconds between two DescribeServices calls while waiting. The first check is immediate, so the module
+        returns at most one interval after the deployment completed.
+    type: float
+    default: 5.0
+notes:
+  - Only the ECS deployment controller (rolling update) is supported; CODE_DEPLOY and EXTERNAL controllers are not.
+  - Needs C(ecs:DescribeServices), C(ecs:DescribeClusters), C(ecs:DescribeTaskDefinition), C(ecs:CreateService),
+    C(ecs:UpdateService), C(ecs:DeleteService), C(ecs:TagResource), C(ecs:UntagResource) and C(iam:PassRole) on the
+    task and execution roles.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Resolve the revision to run (registers only on real change)
+  driftless.ecs.ecs_taskdef_live:
+    cluster: prod
+    service: web
+    task_definition: "{{ lookup('file', 'web-taskdef.json') | from_json }}"
+    images:
+      web: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:{{ release }}"
+  register: web_taskdef
+
+- name: Deploy it, wait for the rollout, roll back if it fails
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: web
+    task_definition: "{{ web_taskdef.task_definition_arn }}"
+    launch_type: FARGATE
+    network_configuration:
+      subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]
+      security_groups: [sg-0123456789abcdef0]
+    load_balancers:
+      - target_group_arn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef
+        container_name: web
+        container_port: 8080
+    deployment_configuration:
+      minimum_healthy_percent: 100
+      maximum_percent: 200
+      deployment_circuit_breaker:
+        enable: true
+        rollback: true
+    wait_timeout: 900
+
+# desired_count is not given: the count Application Auto Scaling set is kept.
+- name: Change only the image of a service, leaving every other setting as it is
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: worker
+    task_definition: worker:42
+
+# Many services: start every rollout, then wait for all of them together.
+- name: Resolve the revision of every service of the release
+  driftless.ecs.ecs_taskdef_live:
+    definitions:
+      - cluster: prod
+        service: web
+        task_definition: "{{ lookup('file', 'web-taskdef.json') | from_json }}"
+      - cluster: prod
+        service: worker
+        task_definition: "{{ lookup('file', 'worker-taskdef.json') | from_json }}"
+  register: taskdefs
+
+- name: Deploy them together
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    network_configuration:
+      subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]
+      security_groups: [sg-0123456789abcdef0]
+    services: >-
+      {% set items = [] %}{% for td in taskdefs.results %}{% set _ = items.append(
+        {'service': td.service, 'task_definition': td.task_definition_arn}) %}{% endfor %}{{ items }}
+  register: release
+
+- name: The same, written out
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    wait_timeout: 1200
+    services:
+      - service: web
+        task_definition: "{{ web_taskdef.task_definition_arn }}"
+      - service: worker
+        task_definition: worker:42
+        desired_count: 4
+      - service: scheduler
+        cluster: batch
+        task_definition: scheduler:7
+  register: release
+
+- name: Show each service's outcome
+  ansible.builtin.debug:
+    msg: "{{ item.service_name }}: {{ item.rollout_state }} (rolled back: {{ item.rolled_back }})"
+  loop: "{{ release.results }}"
+
+# Start the rollouts, do other work, come back later.
+- name: Start the deployment without waiting for it
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: web
+    task_definition: "{{ web_taskdef.task_definition_arn }}"
+    wait: false
+
+- name: Preview what a deploy would change
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: web
+    task_definition: web:43
+  check_mode: true
+  diff: true
+
+- name: Remove a service
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: old-api
+    state: absent
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a declared setting differed from what was live (or O(force_new_deployment) was set).
+  returned: always
+  type: bool
+service:
+  description:
+    - The service after the run, as DescribeServices returns it, in snake_case, with C(tags) as a dict and times as
+      ISO 8601 strings. In check mode, the predicted service.
+  returned: always (None when the service does not exist)
+  type: dict
+  sample:
+    service_name: web
+    status: ACTIVE
+    task_definition: arn:aws:ecs:eu-west-1:123456789012:task-definition/web:43
+    desired_count: 2
+    running_count: 2
+    deployments:
+      - id: ecs-svc/1234567890123456789
+        status: PRIMARY
+        rollout_state: COMPLETED
+    tags:
+      team: web
+deployment_id:
+  description:
+    - Id of the deployment this run started, or of the PRIMARY deployment when it started none.
+    - In check mode, None when a new deployment would start.
+  returned: always
+  type: str
+  sample: ecs-svc/1234567890123456789
+rollout_state:
+  description:
+    - C(rolloutState) of that deployment when the module returned. C(COMPLETED) on success, C(IN_PROGRESS) with
+      O(wait=false) or on timeout, C(FAILED) when ECS failed it.
+  returned: always
+  type: str
+  sample: COMPLETED
+previous_task_definition_arn:
+  description: The task definition the service ran before this run (None for a new service).
+  returned: always
+  type: str
+  sample: arn:aws:ecs:eu-west-1:123456789012:task-definition/web:42
+rolled_back:
+  description: Whether the service was rolled back to RV(previous_task_definition_arn). Only ever true on failure.
+  returned: always
+  type: bool
+rolled_back_by:
+  description: Who rolled back, V(ecs) (the deployment circuit breaker) or V(module).
+  returned: always
+  type: str
+  sample: ecs
+rollback_deployment_id:
+  description: Id of the rollback deployment.
+  returned: always
+  type: str
+rollback_rollout_state:
+  description: Outcome of the rollback deployment (C(COMPLETED), C(FAILED) or C(TIMED_OUT)).
+  returned: always
+  type: str
+waited_for_deployment:
+  description: Whether a deployment already in progress (someone else's) was waited for before acting.
+  returned: always
+  type: bool
+events:
+  description: The service events that appeared during the run, oldest first.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0b7c7e0f-1234-5678-9abc-def012345678
+      created_at: "2025-01-01T12:00:00+00:00"
+      message: (service web) has reached a steady state.
+differences:
+  description: Each compared setting that differed, with its ECS path and both values.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - path: taskDefinition
+      before: web:42
+      after: web:43
+action:
+  description: What the run did or would do, C(create), C(update), C(delete) or C(none).
+  returned: always
+  type: str
+cluster:
+  description: The cluster of the service.
+  returned: always
+  type: str
+service_name:
+  description: The name of the service.
+  returned: always
+  type: str
+duration:
+  description: Seconds the run took.
+  returned: always
+  type: float
+  sample: 42.5
+results:
+  description:
+    - With O(services), one result per item, in order, each with the keys above plus C(failed) and C(msg).
+    - On a failed run, the results of every service, the successful ones included.
+  returned: when O(services) is given
+  type: list
+  elements: dict
+diff:
+  description: Before and after of the compared (declared) settings. A list of them with O(services).
+  returned: with C(--diff)
+  type: raw
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.api import connect
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import service_rollout_argument_spec
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run_rollout
+
+
+def argument_spec() -> dict:
+    return service_rollout_argument_spec()
+
+
+def main() -> None:
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        mutually_exclusive=[("service", "services")],
+        required_one_of=[("service", "services")],
+    )
+    try:
+        result = run_rollout(connect(module), module.params, check_mode=module.check_mode, diff=module._diff)
+    except AnsibleECSError as error:
+        # The partial result (rolled_back, both deployments, per-service results) must reach the user.
+        if error.exception is not None:
+            module.fail_json_aws(error.exception, msg=error.message, **error.kwargs)
+        module.fail_json(msg=error.message, **error.kwargs)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
