@@ -1,0 +1,186 @@
+"""Deployment predicates over real DescribeServices shapes, and the polling loop on a fake clock."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_waiter import (
+    COMPLETED,
+    FAILED,
+    IN_PROGRESS,
+    MISSING,
+    REPLACED,
+    circuit_breaker_rolls_back,
+    deployment_state,
+    poll,
+    primary_in_progress,
+    replacement_settled,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "service_web_described.json"
+OLD = "ecs-svc/7000000000000000007"
+OURS = "ecs-svc/8000000000000000008"
+ROLLBACK = "ecs-svc/9000000000000000009"
+
+
+def deployment(deployment_id: str, status: str, rollout: str | None, revision: int, running: int = 3) -> dict:
+    found = {
+        "id": deployment_id,
+        "status": status,
+        "taskDefinition": f"arn:aws:ecs:eu-west-1:123456789012:task-definition/web:{revision}",
+        "desiredCount": 3,
+        "pendingCount": 0,
+        "runningCount": running,
+        "failedTasks": 0,
+    }
+    if rollout:
+        found["rolloutState"] = rollout
+    return found
+
+
+def service(*deployments: dict, status: str = "ACTIVE", breaker: tuple[bool, bool] = (False, False)) -> dict:
+    described = copy.deepcopy(json.loads(FIXTURE.read_text())["services"][0])
+    described["deployments"] = list(deployments)
+    described["status"] = status
+    described["deploymentConfiguration"]["deploymentCircuitBreaker"] = {"enable": breaker[0], "rollback": breaker[1]}
+    return described
+
+
+STATES = [
+    (
+        "ours rolling out, old still serving",
+        service(deployment(OURS, "PRIMARY", "IN_PROGRESS", 8, 1), deployment(OLD, "ACTIVE", "COMPLETED", 7)),
+        IN_PROGRESS,
+    ),
+    ("ours completed", service(deployment(OURS, "PRIMARY", "COMPLETED", 8)), COMPLETED),
+    (
+        "circuit breaker failed ours, no rollback",
+        service(deployment(OURS, "PRIMARY", "FAILED", 8, 0), deployment(OLD, "ACTIVE", "COMPLETED", 7)),
+        FAILED,
+    ),
+    (
+        "circuit breaker failed ours and ECS rolls back: ours is ACTIVE and FAILED",
+        service(
+            deployment(ROLLBACK, "PRIMARY", "IN_PROGRESS", 7, 1),
+            deployment(OURS, "ACTIVE", "FAILED", 8, 0),
+            deployment(OLD, "ACTIVE", "COMPLETED", 7),
+        ),
+        FAILED,
+    ),
+    (
+        "ECS's rollback finished and ours is gone from the list",
+        service(deployment(ROLLBACK, "PRIMARY", "COMPLETED", 7)),
+        REPLACED,
+    ),
+    (
+        "someone else deployed over ours",
+        service(deployment(ROLLBACK, "PRIMARY", "IN_PROGRESS", 9, 0), deployment(OURS, "ACTIVE", "IN_PROGRESS", 8, 1)),
+        REPLACED,
+    ),
+    ("service deleted", service(deployment(OURS, "PRIMARY", "IN_PROGRESS", 8), status="INACTIVE"), MISSING),
+    ("service not found", None, MISSING),
+    ("no rolloutState, one deployment at its count", service(deployment(OURS, "PRIMARY", None, 8)), COMPLETED),
+    (
+        "no rolloutState, old deployment still there",
+        service(deployment(OURS, "PRIMARY", None, 8), deployment(OLD, "ACTIVE", None, 7)),
+        IN_PROGRESS,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "described", "expected"), STATES, ids=[case for case, _, _ in STATES])
+def test_deployment_state_follows_our_deployment_by_id(case, described, expected):
+    assert deployment_state(described, OURS) == expected, case
+
+
+def test_steady_service_is_not_success_for_a_deployment_ecs_rolled_back():
+    """What botocore's services_stable would call success: one deployment, running == desired."""
+    rolled_back = service(deployment(ROLLBACK, "PRIMARY", "COMPLETED", 7))
+    assert rolled_back["runningCount"] == rolled_back["desiredCount"]
+    assert deployment_state(rolled_back, OURS) != COMPLETED
+
+
+def test_someone_elses_deployment_in_progress_is_seen():
+    assert primary_in_progress(service(deployment(OURS, "PRIMARY", "IN_PROGRESS", 8, 1)))
+    assert not primary_in_progress(service(deployment(OLD, "PRIMARY", "COMPLETED", 7)))
+    assert not primary_in_progress(None)
+
+
+@pytest.mark.parametrize(
+    ("described", "settled"),
+    [
+        (service(deployment(OURS, "PRIMARY", "FAILED", 8)), False),  # ECS has not started its rollback yet
+        (service(deployment(ROLLBACK, "PRIMARY", "IN_PROGRESS", 7), deployment(OURS, "ACTIVE", "FAILED", 8)), False),
+        (service(deployment(ROLLBACK, "PRIMARY", "COMPLETED", 7)), True),
+        (service(deployment(ROLLBACK, "PRIMARY", "FAILED", 7)), True),
+    ],
+)
+def test_replacement_settled(described, settled):
+    assert replacement_settled(described, OURS) is settled
+
+
+def test_circuit_breaker_rollback_needs_both_flags():
+    assert circuit_breaker_rolls_back(service(breaker=(True, True)))
+    assert not circuit_breaker_rolls_back(service(breaker=(True, False)))
+    assert not circuit_breaker_rolls_back(None)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_first_check_is_immediate_and_done_means_no_sleep():
+    clock = FakeClock()
+    ok, seen, elapsed = poll(
+        lambda: "ready", lambda value: value == "ready", 110.0, 2.0, clock=clock, sleep=clock.sleep
+    )
+    assert (ok, seen, elapsed) == (True, "ready", 0.0)
+    assert clock.sleeps == []
+
+
+def test_polls_every_interval_until_done():
+    clock = FakeClock()
+    answers = iter([IN_PROGRESS, IN_PROGRESS, COMPLETED])
+    ok, seen, elapsed = poll(
+        lambda: next(answers), lambda s: s == COMPLETED, 200.0, 2.0, clock=clock, sleep=clock.sleep
+    )
+    assert (ok, seen, elapsed) == (True, COMPLETED, 4.0)
+    assert clock.sleeps == [2.0, 2.0]
+
+
+def test_timeout_makes_a_last_check_at_the_deadline_and_never_oversleeps():
+    clock = FakeClock()
+    checks: list[float] = []
+
+    def fetch() -> str:
+        checks.append(clock.now)
+        return IN_PROGRESS
+
+    ok, seen, elapsed = poll(fetch, lambda s: s == COMPLETED, 105.0, 2.0, clock=clock, sleep=clock.sleep)
+    assert not ok
+    assert seen == IN_PROGRESS
+    assert checks == [100.0, 102.0, 104.0, 105.0]
+    assert clock.sleeps == [2.0, 2.0, 1.0]
+    assert elapsed == 5.0
+
+
+def test_a_spent_deadline_still_checks_once():
+    clock = FakeClock()
+    ok, _, _ = poll(lambda: COMPLETED, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
+    assert ok
+    ok, _, _ = poll(lambda: IN_PROGRESS, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
+    assert not ok
+    assert clock.sleeps == []
