@@ -87,8 +87,8 @@ def resolve_items(top_level: dict, items: list[dict] | None) -> list[dict]:
     resolved = []
     for index, item in enumerate(items):
         result = validator.validate(copy.deepcopy(item))
-        if result.errors:
-            raise ECSValidationError(f"services[{index}]: {result.errors.messages[0]}")
+        if result.error_messages:
+            raise ECSValidationError(f"services[{index}]: {'; '.join(result.error_messages)}")
         own = result.validated_parameters
         merged = dict(inherited)
         for name in SERVICE_ARG_SPEC:
