@@ -1,0 +1,304 @@
+"""CreateService/UpdateService store and return every field; errors and deletion behave like ECS."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.sandbox.helpers import completed, describe_service, register, wait_for
+
+SERVICE_ARN = "arn:aws:ecs:us-east-1:123456789012:service/test"
+TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"
+
+
+def fargate_definition(ecs, family: str = "web", image: str = "nginx:1") -> str:
+    return ecs.register_task_definition(
+        family=family,
+        cpu="256",
+        memory="512",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        containerDefinitions=[{"name": "app", "image": image, "portMappings": [{"containerPort": 80}]}],
+    )["taskDefinition"]["taskDefinitionArn"]
+
+
+def test_defaults_ecs_fills_in(ecs, cluster):
+    arn = register(ecs)
+    service = ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)["service"]
+    assert service["serviceArn"] == f"{SERVICE_ARN}/svc"
+    assert service["clusterArn"] == "arn:aws:ecs:us-east-1:123456789012:cluster/test"
+    assert service["status"] == "ACTIVE"
+    assert service["taskDefinition"] == arn
+    assert service["launchType"] == "EC2"
+    assert service["schedulingStrategy"] == "REPLICA"
+    assert service["propagateTags"] == "NONE"
+    assert service["enableExecuteCommand"] is False
+    assert service["enableECSManagedTags"] is False
+    assert service["deploymentController"] == {"type": "ECS"}
+    assert service["deploymentConfiguration"] == {
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+    }
+    assert service["loadBalancers"] == []
+    assert service["placementConstraints"] == []
+    assert service["placementStrategy"] == []
+    assert "networkConfiguration" not in service
+    assert "capacityProviderStrategy" not in service
+
+
+def test_every_create_field_round_trips(ecs, cluster, network):
+    definition = fargate_definition(ecs)
+    request = {
+        "cluster": cluster,
+        "serviceName": "full",
+        "taskDefinition": "web:1",
+        "desiredCount": 2,
+        "loadBalancers": [
+            {
+                "targetGroupArn": TARGET_GROUP,
+                "containerName": "app",
+                "containerPort": 80,
+            }
+        ],
+        "serviceRegistries": [{"registryArn": "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1"}],
+        "capacityProviderStrategy": [
+            {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
+            {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+        ],
+        "platformVersion": "1.4.0",
+        "deploymentConfiguration": {
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+            "maximumPercent": 150,
+            "minimumHealthyPercent": 50,
+            "alarms": {"alarmNames": ["high-5xx"], "enable": True, "rollback": False},
+        },
+        "placementConstraints": [{"type": "distinctInstance"}],
+        "placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}],
+        "networkConfiguration": network,
+        "healthCheckGracePeriodSeconds": 45,
+        "deploymentController": {"type": "ECS"},
+        "enableECSManagedTags": True,
+        "propagateTags": "SERVICE",
+        "enableExecuteCommand": True,
+        "tags": [{"key": "team", "value": "web"}],
+    }
+    created = ecs.create_service(**request)["service"]
+    described = ecs.describe_services(cluster=cluster, services=["full"], include=["TAGS"])["services"][0]
+    for service in (created, described):
+        for key, value in request.items():
+            if key in ("cluster", "serviceName", "taskDefinition"):
+                continue
+            assert service[key] == value, key
+        assert service["taskDefinition"] == definition
+        assert "launchType" not in service
+        assert service["platformFamily"] == "Linux"
+    assert "tags" not in describe_service(ecs, "full")
+    assert ecs.list_tags_for_resource(resourceArn=f"{SERVICE_ARN}/full")["tags"] == request["tags"]
+    deployment = described["deployments"][0]
+    assert deployment["capacityProviderStrategy"] == request["capacityProviderStrategy"]
+    assert deployment["networkConfiguration"] == network
+    assert deployment["platformVersion"] == "1.4.0"
+
+
+def test_every_update_field_round_trips(ecs, cluster, network):
+    fargate_definition(ecs)
+    ecs.create_service(
+        cluster=cluster,
+        serviceName="svc",
+        taskDefinition="web",
+        desiredCount=1,
+        launchType="FARGATE",
+        networkConfiguration=network,
+    )
+    update = {
+        "desiredCount": 3,
+        "deploymentConfiguration": {
+            "deploymentCircuitBreaker": {"enable": True, "rollback": False},
+            "maximumPercent": 300,
+            "minimumHealthyPercent": 0,
+        },
+        "placementStrategy": [{"type": "binpack", "field": "memory"}],
+        "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}],
+        "healthCheckGracePeriodSeconds": 10,
+        "enableExecuteCommand": True,
+        "propagateTags": "TASK_DEFINITION",
+        "platformVersion": "1.4.0",
+        "serviceRegistries": [{"registryArn": "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-2"}],
+    }
+    updated = ecs.update_service(cluster=cluster, service="svc", **update)["service"]
+    described = describe_service(ecs, "svc")
+    for service in (updated, described):
+        for key, value in update.items():
+            assert service[key] == value, key
+        assert service["launchType"] == "FARGATE"
+        assert service["networkConfiguration"] == network
+
+
+def test_update_keeps_deployment_configuration_fields_it_does_not_send(ecs, cluster):
+    register(ecs)
+    ecs.create_service(
+        cluster=cluster,
+        serviceName="svc",
+        taskDefinition="web",
+        desiredCount=1,
+        deploymentConfiguration={"maximumPercent": 150, "minimumHealthyPercent": 50},
+    )
+    ecs.update_service(
+        cluster=cluster,
+        service="svc",
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+    )
+    assert describe_service(ecs, "svc")["deploymentConfiguration"] == {
+        "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        "maximumPercent": 150,
+        "minimumHealthyPercent": 50,
+    }
+
+
+@pytest.mark.parametrize("form", ["family", "family:revision", "arn"])
+def test_task_definition_always_comes_back_as_an_arn(ecs, cluster, form):
+    def reference(arn: str) -> str:
+        return {"family": "web", "family:revision": arn.rsplit("/", maxsplit=1)[-1], "arn": arn}[form]
+
+    register(ecs)
+    second = register(ecs, image="nginx:2")
+    created = ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition=reference(second), desiredCount=1)
+    assert created["service"]["taskDefinition"] == second
+    assert created["service"]["deployments"][0]["taskDefinition"] == second
+    third = register(ecs, image="nginx:3")
+    updated = ecs.update_service(cluster=cluster, service="svc", taskDefinition=reference(third))["service"]
+    assert updated["taskDefinition"] == third
+    assert [d["taskDefinition"] for d in updated["deployments"]] == [third, second]
+
+
+def test_errors_like_ecs(ecs, cluster):
+    register(ecs)
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster="nope", serviceName="svc", taskDefinition="web", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "ClusterNotFoundException"
+
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="missing", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "ClientException"
+
+    register(ecs, family="old")
+    ecs.deregister_task_definition(taskDefinition="old:1")
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="old:1", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "ClientException"
+
+    with pytest.raises(ClientError) as error:
+        ecs.update_service(cluster=cluster, service="ghost", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "ServiceNotFoundException"
+
+    ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
+    with pytest.raises(ClientError) as error:
+        ecs.update_service(cluster=cluster, service="svc", taskDefinition="old:1")
+    assert error.value.response["Error"]["Code"] == "ClientException"
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+
+    described = ecs.describe_services(cluster=cluster, services=["svc", "ghost"])
+    assert [s["serviceName"] for s in described["services"]] == ["svc"]
+    assert described["failures"] == [{"arn": f"{SERVICE_ARN}/ghost", "reason": "MISSING"}]
+
+    with pytest.raises(ClientError) as error:
+        ecs.describe_services(cluster=cluster, services=[f"s{i}" for i in range(11)])
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_awsvpc_needs_a_network_configuration_with_real_subnets(ecs, cluster):
+    fargate_definition(ecs)
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(
+            cluster=cluster,
+            serviceName="svc",
+            taskDefinition="web",
+            desiredCount=1,
+            networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-12345678"]}},
+        )
+    assert "subnet-12345678" in error.value.response["Error"]["Message"]
+
+
+def test_fargate_launch_type_needs_a_fargate_definition(ecs, cluster):
+    register(ecs)
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(
+            cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1, launchType="FARGATE"
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_delete_with_force_drains_then_goes_inactive(ecs, cluster):
+    register(ecs)
+    ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=2)
+    wait_for(completed(ecs, "svc"), what="first deployment")
+    with pytest.raises(ClientError) as error:
+        ecs.delete_service(cluster=cluster, service="svc")
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+
+    deleted = ecs.delete_service(cluster=cluster, service="svc", force=True)["service"]
+    assert deleted["status"] == "DRAINING"
+    assert deleted["desiredCount"] == 0
+    assert ecs.list_services(cluster=cluster)["serviceArns"] == []
+    gone = wait_for(lambda: describe_service(ecs, "svc")["status"] == "INACTIVE", what="INACTIVE")
+    assert gone
+    assert ecs.list_tasks(cluster=cluster, serviceName="svc")["taskArns"] == []
+    stopped = ecs.list_tasks(cluster=cluster, serviceName="svc", desiredStatus="STOPPED")["taskArns"]
+    assert len(stopped) == 2
+    with pytest.raises(ClientError) as error:
+        ecs.update_service(cluster=cluster, service="svc", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "ServiceNotActiveException"
+    # The name can be used again once the old service is INACTIVE.
+    again = ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)["service"]
+    assert again["status"] == "ACTIVE"
+
+
+def test_list_services_paginates_like_ecs(ecs, cluster):
+    register(ecs)
+    for index in range(12):
+        ecs.create_service(cluster=cluster, serviceName=f"svc-{index:02}", taskDefinition="web", desiredCount=0)
+    first = ecs.list_services(cluster=cluster)
+    assert len(first["serviceArns"]) == 10
+    second = ecs.list_services(cluster=cluster, nextToken=first["nextToken"])
+    assert len(second["serviceArns"]) == 2
+    paginator = ecs.get_paginator("list_services")
+    arns = [arn for page in paginator.paginate(cluster=cluster) for arn in page["serviceArns"]]
+    assert arns == [f"{SERVICE_ARN}/svc-{index:02}" for index in range(12)]
+
+
+def test_application_auto_scaling_sees_sandbox_services(aws, ecs, cluster):
+    register(ecs)
+    ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
+    scaling = aws("application-autoscaling")
+    scaling.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId="service/test/svc",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=1,
+        MaxCapacity=4,
+    )
+    targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    assert [t["ResourceId"] for t in targets] == ["service/test/svc"]
+    with pytest.raises(ClientError):
+        scaling.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId="service/test/ghost",
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=1,
+            MaxCapacity=4,
+        )
+
+
+def test_cluster_counts_follow_tasks(ecs, cluster):
+    register(ecs)
+    ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=2)
+    wait_for(completed(ecs, "svc"), what="deployment")
+    described = ecs.describe_clusters(clusters=[cluster])["clusters"][0]
+    assert described["runningTasksCount"] == 2
+    assert described["activeServicesCount"] == 1
