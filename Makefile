@@ -47,6 +47,8 @@ sanity: venv ## ansible-test sanity on a copy of the tracked tree
 	$(BIN)/python hack/ansible_test_offline.py
 	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
 	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(SANITY_ROOT)
+	@# The copy sits in an ignored folder of this repository: its own index tells ansible-test what to test.
+	cd $(SANITY_ROOT) && git init -q && git add -A
 	cd $(SANITY_ROOT) && PATH="$(abspath $(BIN)):$$PATH" ansible-test sanity --venv --python 3.11 --color no
 
 unit: venv ## Unit tests of the pure logic
