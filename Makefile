@@ -38,8 +38,14 @@ ruff: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-ansible-lint: venv
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/ansible-lint --offline
+# The checkout itself, on a collections path: lint and syntax checks resolve driftless.ecs.* from the working tree.
+DEV_COLLECTIONS := $(CACHE)/dev-collections
+$(DEV_COLLECTIONS)/ansible_collections/driftless/ecs:
+	mkdir -p $(DEV_COLLECTIONS)/ansible_collections/driftless
+	ln -sfn ../../../.. $@
+
+ansible-lint: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs
+	PATH="$(abspath $(BIN)):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(abspath $(DEV_COLLECTIONS))" $(BIN)/ansible-lint --offline
 
 lint: ruff ansible-lint ## ruff and ansible-lint (production profile)
 
@@ -49,6 +55,8 @@ sanity: venv ## ansible-test sanity on a copy of the tracked tree
 	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(SANITY_ROOT)
 	@# The copy sits in an ignored folder of this repository: its own index tells ansible-test what to test.
 	cd $(SANITY_ROOT) && git init -q && git add -A
+	@# validate-modules resolves amazon.aws doc fragments from sibling collections of the same tree.
+	$(BIN)/python hack/copy_dependencies.py $(SANITY_ROOT)/../..
 	cd $(SANITY_ROOT) && PATH="$(abspath $(BIN)):$$PATH" ansible-test sanity --venv --python 3.11 --color no
 
 unit: venv ## Unit tests of the pure logic
