@@ -29,7 +29,7 @@ description:
     never leaves a duplicate revision.
   - Does not update the service. Pass RV(task_definition_arn) to M(driftless.ecs.ecs_service_rollout).
 author:
-  - driftless.ecs maintainers
+  - driftless.ecs maintainers (@driftless)
 options:
   cluster:
     description:

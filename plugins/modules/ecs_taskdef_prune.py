@@ -15,7 +15,7 @@ description:
     it is. Those are returned in RV(protected).
   - Looks for users of a revision in O(clusters), or in every cluster of the region when O(clusters) is not given.
 author:
-  - driftless.ecs maintainers
+  - driftless.ecs maintainers (@driftless)
 options:
   family:
     description: The task definition family to prune.

@@ -185,5 +185,5 @@ def family_of(task_definition: str) -> str:
 
 def revision_of(task_definition: str) -> int | None:
     name = task_definition.rsplit("/", 1)[-1]
-    _, _, revision = name.partition(":")
+    revision = name.partition(":")[2]
     return int(revision) if revision.isdigit() else None

@@ -48,7 +48,7 @@ def test_given_image_wins_for_its_container_only():
 
 
 def test_force_bootstrap_image_returns_to_the_declared_images():
-    desired, _, drift = desired_definition(DECLARED, None, LIVE, force_bootstrap_image=True)
+    desired, _choices, drift = desired_definition(DECLARED, None, LIVE, force_bootstrap_image=True)
     assert _images(desired) == {"app": "nginx:stable", "sidecar": "envoy:1.30"}
     assert drift == []
 
@@ -62,7 +62,7 @@ def test_without_a_live_service_the_bootstrap_images_are_used():
 
 def test_a_container_new_to_the_definition_gets_its_declared_image():
     live = {**LIVE, "containerDefinitions": [{"name": "app", "image": "web:2.4.1"}]}
-    desired, choices, _ = desired_definition(DECLARED, None, live, False)
+    desired, choices, _drift = desired_definition(DECLARED, None, live, False)
     assert _images(desired)["sidecar"] == "envoy:1.30"
     assert choices[1] == {"container": "sidecar", "image": "envoy:1.30", "source": "declared", "live_image": None}
 
