@@ -75,3 +75,8 @@ def test_each_field_changed_alone_registers_exactly_one_revision(clean_sandbox):
     assert run.rc == 0, run.output
     revisions = clean_sandbox.calls().get("ecs:RegisterTaskDefinition")
     assert revisions == 1 + len(VARIANTS), run.output
+
+
+def test_module_defaults_group_covers_both_collections(clean_sandbox):
+    run = run_playbook(clean_sandbox, "module_defaults.yml")
+    assert run.rc == 0, run.output
