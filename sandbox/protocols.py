@@ -74,7 +74,7 @@ def identify(environ: dict, body: bytes) -> ApiCall | None:
     action = _query_action(environ, body)
     if action:
         return ApiCall(service, action, EC2 if service == "ec2" else QUERY)
-    model_action, protocol = _rest_action(name, environ.get("REQUEST_METHOD", "GET"), path)
+    model_action, protocol = _rest_action(name, environ)
     return ApiCall(service, model_action, protocol)
 
 
@@ -90,8 +90,26 @@ def _query_action(environ: dict, body: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    pattern: re.Pattern
+    literal: int
+    headers: tuple[str, ...]
+    query: tuple[str, ...]
+    name: str
+
+    def score(self, method: str, path: str, headers: set[str], query: set[str]) -> int | None:
+        """How specifically this operation matches the request, or None when it cannot be it."""
+        if method != self.method or not self.pattern.match(path):
+            return None
+        if not set(self.headers) <= headers or not set(self.query) <= query:
+            return None
+        return self.literal * 100 + len(self.headers) + len(self.query)
+
+
 @functools.lru_cache(maxsize=64)
-def _rest_routes(model_name: str) -> tuple[str, list[tuple[str, re.Pattern, int, str]]]:
+def _rest_routes(model_name: str) -> tuple[str, list[_Route]]:
     """Compile the requestUri templates of a REST service model (best effort: unknown services give no routes)."""
     try:
         model = botocore.session.get_session().get_service_model(model_name)
@@ -99,22 +117,38 @@ def _rest_routes(model_name: str) -> tuple[str, list[tuple[str, re.Pattern, int,
         return REST_JSON, []
     routes = []
     for op_name in model.operation_names:
-        http = model.operation_model(op_name).http
-        uri = http.get("requestUri", "/").split("?", 1)[0]
+        operation = model.operation_model(op_name)
+        uri, _, query_part = operation.http.get("requestUri", "/").partition("?")
         literal = len(re.sub(r"\{[^}]+\}", "", uri))
         pattern = re.sub(r"\\\{[^}]+?\\\+\\\}", ".+", re.escape(uri))
         pattern = re.sub(r"\\\{[^}]+?\\\}", "[^/]+", pattern)
-        routes.append((http.get("method", "GET"), re.compile(f"^{pattern}/?$"), literal, op_name))
+        query = tuple(key.partition("=")[0] for key in query_part.split("&") if key and not key.startswith("x-id"))
+        # Operations that share a URI (S3 PutObject and CopyObject) differ by the headers they require.
+        shape = operation.input_shape
+        headers = tuple(
+            (shape.members[name].serialization.get("name") or name).lower()
+            for name in (shape.required_members if shape else [])
+            if shape.members[name].serialization.get("location") == "header"
+        )
+        routes.append(
+            _Route(operation.http.get("method", "GET"), re.compile(f"^{pattern}/?$"), literal, headers, query, op_name)
+        )
     protocol = model.metadata.get("protocol", REST_JSON)
     return protocol, routes
 
 
-def _rest_action(name: str, method: str, path: str) -> tuple[str, str]:
+def _rest_action(name: str, environ: dict) -> tuple[str, str]:
     protocol, routes = _rest_routes(_SIGNING_NAME_TO_MODEL.get(name, name))
-    best = None
-    for route_method, pattern, literal, op_name in routes:
-        if route_method == method and pattern.match(path) and (best is None or literal > best[0]):
-            best = (literal, op_name)
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "/")
+    headers = {key[5:].replace("_", "-").lower() for key in environ if key.startswith("HTTP_")}
+    headers |= {key.replace("_", "-").lower() for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)}
+    query = set(parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    best: tuple[int, str] | None = None
+    for route in routes:
+        score = route.score(method, path, headers, query)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, route.name)
     return (best[1] if best else f"{method} {path}"), protocol
 
 

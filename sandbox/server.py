@@ -82,7 +82,7 @@ def run(
     ticker.start()
     print(f"sandbox listening on http://{HOST}:{port}", file=sys.stderr, flush=True)
     try:
-        server.serve_forever()
+        server.serve_forever(poll_interval=0.1)
     finally:
         ticker.stop()
         server.server_close()

@@ -333,6 +333,8 @@ def update_service(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
             value = _deployment_configuration(value, config["deploymentConfiguration"], daemon)
         elif key == "networkConfiguration":
             value = _network_configuration(store, value)
+        elif key == "deploymentController" and value.get("type", "ECS") not in rolling.CONTROLLERS:
+            raise invalid_parameter(f"The {value.get('type')} deployment controller is not supported by the sandbox.")
         changes[key] = value
     if changes.get("capacityProviderStrategy"):
         changes["launchType"] = None
@@ -424,7 +426,7 @@ def tick(store: EcsStore) -> None:
             continue
         tasks = grouped.pop((service.cluster_name, service.group), [])
         controller_type = service.config["deploymentController"].get("type", "ECS")
-        rolling.CONTROLLERS[controller_type](store, service).step(tasks)
+        rolling.CONTROLLERS.get(controller_type, rolling.RollingController)(store, service).step(tasks)
         if service.status == "DRAINING" and not any(task.active for task in service.tasks()):
             service.status = "INACTIVE"
             service.deployments = []
