@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.integration.conftest import run_playbook
 
 
@@ -15,3 +13,15 @@ def _run(sandbox, playbook: str, **extra_vars):
 
 def test_create_then_noop_makes_one_describe_services(clean_sandbox):
     _run(clean_sandbox, "service_rollout_create.yml")
+
+
+def test_image_rollout_completes_and_keeps_an_out_of_band_count(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_image.yml")
+
+
+def test_failing_image_with_circuit_breaker_is_a_reported_failure(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_circuit_breaker.yml")
+
+
+def test_failing_image_without_circuit_breaker_times_out_and_rolls_back(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_timeout.yml")

@@ -366,7 +366,7 @@ def settings_result(settings: dict) -> dict:
 
 
 def events_result(events: list[dict]) -> list[dict]:
-    return [_plain(event) for event in events]
+    return [camel_dict_to_snake_dict(_plain(event)) for event in events]
 
 
 def _plain(value: Any) -> Any:

@@ -103,8 +103,15 @@ class Target:
     def see(self, service: dict | None) -> None:
         """Record a fresh DescribeServices item (None: not found) and the events it carries."""
         self.current = None if service is None or service.get("status") == "INACTIVE" else service
-        for event in (service or {}).get("events") or []:
-            self.events.setdefault(event.get("id") or repr(event), event)
+        # ECS lists events newest first, and whatever a payload shows that was not seen yet is newer than
+        # everything seen before: appending them reversed keeps ``events`` oldest first, ties included.
+        fresh = [event for event in (service or {}).get("events") or [] if _event_key(event) not in self.events]
+        for event in reversed(fresh):
+            self.events[_event_key(event)] = event
+
+
+def _event_key(event: dict) -> str:
+    return event.get("id") or repr(event)
 
 
 class Clock:
@@ -446,7 +453,6 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
     if target.deployment_id is None and not settings.check_mode and plan.get("action") == "none":
         ours = primary_deployment(target.live)
     new_events = [event for key, event in target.events.items() if key not in target.baseline_event_ids]
-    new_events.sort(key=lambda event: str(event.get("createdAt", "")))
     result = {
         "cluster": target.cluster,
         "service_name": target.name,
