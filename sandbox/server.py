@@ -45,7 +45,10 @@ class Ticker(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.wait(self.period):
-            ecs.tick_all()
+            try:
+                ecs.tick_all()
+            except Exception:  # the clock must keep running whatever one step did
+                log.exception("simulation step failed")
 
     def stop(self) -> None:
         self._stop_event.set()

@@ -15,7 +15,7 @@ from moto.core.utils import camelcase_to_underscores
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from sandbox.ecs import service_deployments, services, taskdefs, tasks
-from sandbox.ecs.errors import invalid_parameter
+from sandbox.ecs.errors import EcsError, invalid_parameter
 from sandbox.ecs.state import LOCK, EcsStore, store_for
 
 Handler = Callable[[EcsStore, dict[str, Any]], dict[str, Any]]
@@ -118,6 +118,26 @@ def _method(handler: Handler, fallback: Callable[..., Any] | None = None) -> Cal
     return respond
 
 
+def _delete_cluster(original: Callable[..., Any]) -> Callable[..., Any]:
+    """moto deletes a cluster whatever runs in it; ECS refuses while it has services or tasks."""
+
+    def delete_cluster(self: EC2ContainerServiceResponse) -> Any:
+        params = json.loads(self.body or "{}")
+        name = (params.get("cluster") or "default").split("/")[-1]
+        with LOCK:
+            store = store_for(self.current_account, self.region)
+            services.tick(store)
+            if any(c == name and s.status != "INACTIVE" for (c, _), s in store.services.items()):
+                raise EcsError(
+                    "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active."
+                )
+            if any(t.cluster_name == name and t.active for t in store.tasks.values()):
+                raise EcsError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
+        return original(self)
+
+    return delete_cluster
+
+
 _installed = False
 
 
@@ -131,4 +151,5 @@ def install() -> None:
     for action, handler in TAG_HANDLERS.items():
         name = camelcase_to_underscores(action)
         setattr(EC2ContainerServiceResponse, name, _method(handler, getattr(EC2ContainerServiceResponse, name)))
+    EC2ContainerServiceResponse.delete_cluster = _delete_cluster(EC2ContainerServiceResponse.delete_cluster)
     _installed = True

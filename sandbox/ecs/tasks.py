@@ -239,7 +239,9 @@ class Task:
 def cluster_name(store: EcsStore, reference: str | None) -> str:
     """The name of an existing moto cluster given by name or ARN (default "default")."""
     name = (reference or "default").split("/")[-1]
-    if name not in store.moto_backend.clusters:
+    cluster = store.moto_backend.clusters.get(name)
+    # moto keeps deleted clusters as INACTIVE; ECS no longer finds them.
+    if cluster is None or cluster.status != "ACTIVE":
         raise cluster_not_found()
     return name
 

@@ -345,3 +345,15 @@ def test_run_task_tasks_are_not_service_tasks(ecs, cluster):
     assert ecs.list_tasks(cluster="test", serviceName="svc")["taskArns"] == []
     with pytest.raises(ClientError):
         ecs.list_tasks(cluster="missing")
+
+
+def test_at_most_100_events_are_kept(sandbox, ecs, cluster):
+    sandbox.post("config", {"task_start_delay": 0, "task_stop_delay": 0})
+    sandbox.post("failing-images", {"patterns": ["crash:*"]})
+    register(ecs, image="crash:1")
+    create(ecs, desired=2)
+    wait_for(lambda: describe_service(ecs, "svc")["deployments"][0]["failedTasks"] >= 80, what="many failures")
+    events = describe_service(ecs, "svc")["events"]
+    assert len(events) == 100
+    times = [event["createdAt"] for event in events]
+    assert times == sorted(times, reverse=True)

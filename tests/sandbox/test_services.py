@@ -302,3 +302,17 @@ def test_cluster_counts_follow_tasks(ecs, cluster):
     described = ecs.describe_clusters(clusters=[cluster])["clusters"][0]
     assert described["runningTasksCount"] == 2
     assert described["activeServicesCount"] == 1
+
+
+def test_a_cluster_with_services_cannot_be_deleted(ecs, cluster):
+    register(ecs)
+    ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
+    with pytest.raises(ClientError) as error:
+        ecs.delete_cluster(cluster=cluster)
+    assert error.value.response["Error"]["Code"] == "ClusterContainsServicesException"
+    ecs.delete_service(cluster=cluster, service="svc", force=True)
+    wait_for(lambda: describe_service(ecs, "svc")["status"] == "INACTIVE", what="INACTIVE")
+    assert ecs.delete_cluster(cluster=cluster)["cluster"]["status"] == "INACTIVE"
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
+    assert error.value.response["Error"]["Code"] == "ClusterNotFoundException"
