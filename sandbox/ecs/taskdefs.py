@@ -154,7 +154,7 @@ def register(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     _complete_containers(document)
     document.setdefault("volumes", [])
     document.setdefault("placementConstraints", [])
-    document["compatibilities"] = _compatibilities(document, requires)
+    document["compatibilities"] = _compatibilities(document)
     document["requiresAttributes"] = _required_attributes(document)
 
     revision = store.last_revision.get(family, 0) + 1
@@ -228,16 +228,15 @@ def _complete_port_mapping(mapping: dict[str, Any], network_mode: str) -> None:
         mapping.setdefault("hostPort", 0)
 
 
-def _compatibilities(document: dict[str, Any], requires: list[str]) -> list[str]:
-    result = ["EXTERNAL"] if requires == ["EXTERNAL"] else ["EC2"]
-    fargate_size = "cpu" in document and "memory" in document
-    if fargate_size and int(document["memory"]) not in FARGATE_SIZES.get(int(document["cpu"]), ()):
-        fargate_size = False
-    if document.get("networkMode") == "awsvpc" and fargate_size:
-        result.append("FARGATE")
-    if "EXTERNAL" in requires and "EXTERNAL" not in result:
-        result.append("EXTERNAL")
-    return result
+def _compatibilities(document: dict[str, Any]) -> list[str]:
+    """What ECS says the definition can run on: EXTERNAL (ECS Anywhere) needs a network mode other than awsvpc;
+    FARGATE needs awsvpc and a valid Fargate size. EC2 runs anything."""
+    if document.get("networkMode") != "awsvpc":
+        return ["EXTERNAL", "EC2"]
+    sized = "cpu" in document and "memory" in document
+    if sized and int(document["memory"]) in FARGATE_SIZES.get(int(document["cpu"]), ()):
+        return ["EC2", "FARGATE"]
+    return ["EC2"]
 
 
 def _required_attributes(document: dict[str, Any]) -> list[dict[str, str]]:
@@ -294,7 +293,7 @@ def resolve_for_service(store: EcsStore, reference: str) -> TaskDefinition:
 
 def describe(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     definition = find(store, params.get("taskDefinition", ""))
-    if definition is None or definition.status == "DELETE_IN_PROGRESS":
+    if definition is None:
         raise client_error("Unable to describe task definition.")
     response: dict[str, Any] = {"taskDefinition": definition.describe()}
     if "TAGS" in (params.get("include") or []):
@@ -327,9 +326,9 @@ def delete(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
         elif definition.status == "ACTIVE":
             failures.append({"arn": definition.arn, "reason": "The task definition is still ACTIVE."})
         else:
+            # ECS keeps the revision in DELETE_IN_PROGRESS while tasks use it; the sandbox keeps it there.
             definition.status = "DELETE_IN_PROGRESS"
             deleted.append(definition.describe())
-            del store.task_definitions[definition.family][definition.revision]
     return {"taskDefinitions": deleted, "failures": failures}
 
 

@@ -19,7 +19,7 @@ def test_read_only_fields_and_container_defaults(ecs):
     assert described["taskDefinitionArn"] == f"{ARN}/web:1"
     assert described["revision"] == 1
     assert described["status"] == "ACTIVE"
-    assert described["compatibilities"] == ["EC2"]
+    assert described["compatibilities"] == ["EXTERNAL", "EC2"]
     assert described["registeredBy"] == "arn:aws:iam::123456789012:root"
     assert described["registeredAt"].year >= 2024
     assert {"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"} in described["requiresAttributes"]
@@ -306,7 +306,11 @@ def test_revisions_are_never_reused(ecs):
     register(ecs, family="app")
     ecs.deregister_task_definition(taskDefinition="app:2")
     deleted = ecs.delete_task_definitions(taskDefinitions=["app:2"])
-    assert [d["revision"] for d in deleted["taskDefinitions"]] == [2]
+    assert [(d["revision"], d["status"]) for d in deleted["taskDefinitions"]] == [(2, "DELETE_IN_PROGRESS")]
+    assert ecs.list_task_definitions(status="DELETE_IN_PROGRESS")["taskDefinitionArns"] == [f"{ARN}/app:2"]
+    still_active = ecs.delete_task_definitions(taskDefinitions=["app:1"])
+    assert still_active["taskDefinitions"] == []
+    assert still_active["failures"][0]["arn"] == f"{ARN}/app:1"
     assert register(ecs, family="app").endswith("app:3")
 
 
