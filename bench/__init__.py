@@ -1,0 +1,1 @@
+"""Benchmarks against the sandbox: call counts and timings, printed as figures. Run with ``make bench``."""

@@ -1,0 +1,45 @@
+"""What every benchmark needs: a private sandbox and ansible-playbook runs against it, with call counts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.conftest import COLLECTIONS_ROOT
+from tests.support.sandbox_process import Sandbox, start_sandbox
+
+__all__ = ["COLLECTIONS_ROOT", "Sandbox", "ecs_calls", "run_playbook", "start_sandbox"]
+
+
+def ecs_calls(calls: dict) -> dict[str, int]:
+    return {key: value for key, value in calls.items() if key.startswith("ecs:") and isinstance(value, int)}
+
+
+def run_playbook(sandbox: Sandbox, playbook_text: str, extra_vars: dict | None = None) -> tuple[float, str]:
+    """Run a playbook given as text; returns (wall seconds, output). Raises if the run fails."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        handle.write(playbook_text)
+        path = handle.name
+    env = {
+        **os.environ,
+        **sandbox.env(),
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+    }
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", path]
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    started = time.monotonic()
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - started
+    os.unlink(path)
+    if completed.returncode != 0:
+        raise RuntimeError(f"playbook failed:\n{completed.stdout}\n{completed.stderr}")
+    return elapsed, completed.stdout
