@@ -25,3 +25,7 @@ def test_failing_image_with_circuit_breaker_is_a_reported_failure(clean_sandbox)
 
 def test_failing_image_without_circuit_breaker_times_out_and_rolls_back(clean_sandbox):
     _run(clean_sandbox, "service_rollout_timeout.yml")
+
+
+def test_each_setting_changed_alone_updates_then_nothing(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_settings.yml")
