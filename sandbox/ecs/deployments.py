@@ -225,6 +225,7 @@ class RollingController:
         self.service = service
 
     def step(self, tasks: list[Task]) -> None:
+        """One step for the service's ``tasks`` (all of them, stopped ones included); new tasks are appended."""
         service = self.service
         now = monotonic()
         for task in tasks:
@@ -239,8 +240,7 @@ class RollingController:
         self._apply_circuit_breaker(primary)
         primary = service.deployments[0]
         self._stop_surplus(primary, tasks)
-        self._launch(primary, tasks)
-        tasks = [task for task in self.store.tasks.values() if task.group == service.group]
+        tasks.extend(self._launch(primary, tasks))
         self._update_counts(tasks)
         self._finish(primary, tasks)
 
@@ -311,18 +311,18 @@ class RollingController:
             ids = " ".join(f"(task {t.id})" for t in stopped)
             service.add_event(f"(service {service.name}) has stopped {len(stopped)} running tasks: {ids}.")
 
-    def _launch(self, primary: Deployment, tasks: list[Task]) -> None:
+    def _launch(self, primary: Deployment, tasks: list[Task]) -> list[Task]:
         service = self.service
         # A deployment the circuit breaker failed launches nothing more; neither does a deleted service.
         if primary.rollout_state == FAILED or service.status != "ACTIVE":
-            return
+            return []
         desired = service.desired_count
         maximum = math.floor(desired * service.maximum_percent / 100)
         own_live = sum(1 for t in tasks if t.live and t.started_by == primary.id)
         occupied = sum(1 for t in tasks if t.active)
         count = min(desired - own_live, maximum - occupied)
         if count <= 0:
-            return
+            return []
         placement = primary.placement(service)
         started = []
         for _ in range(count):
@@ -340,6 +340,7 @@ class RollingController:
         service.steady = False
         ids = " ".join(f"(task {t.id})" for t in started)
         service.add_event(f"(service {service.name}) has started {len(started)} tasks: {ids}.")
+        return started
 
     def _update_counts(self, tasks: list[Task]) -> None:
         for deployment in self.service.deployments:

@@ -125,16 +125,10 @@ class Service:
             return copy.deepcopy(definition.tags)
         return []
 
-    def tasks(self) -> list[Task]:
-        return [
-            task
-            for task in self.store.tasks.values()
-            if task.group == self.group and task.cluster_name == self.cluster_name
-        ]
-
     def describe(self, include_tags: bool = False) -> dict[str, Any]:
-        tasks = self.tasks()
         config = self.config
+        # Deployment counts are brought up to date by the simulation step that runs before every request; tasks
+        # of deployments that are gone have all stopped.
         result: dict[str, Any] = {
             "serviceArn": self.arn,
             "serviceName": self.name,
@@ -143,8 +137,8 @@ class Service:
             "serviceRegistries": copy.deepcopy(config["serviceRegistries"]),
             "status": self.status,
             "desiredCount": self.desired_count,
-            "runningCount": sum(1 for t in tasks if t.last_status == "RUNNING"),
-            "pendingCount": sum(1 for t in tasks if t.live and not t.healthy),
+            "runningCount": sum(d.counts[1] for d in self.deployments),
+            "pendingCount": sum(d.counts[0] for d in self.deployments),
         }
         for key in ("launchType", "capacityProviderStrategy", "platformVersion"):
             if config.get(key) is not None:
@@ -427,11 +421,11 @@ def tick(store: EcsStore) -> None:
         tasks = grouped.pop((service.cluster_name, service.group), [])
         controller_type = service.config["deploymentController"].get("type", "ECS")
         rolling.CONTROLLERS.get(controller_type, rolling.RollingController)(store, service).step(tasks)
-        if service.status == "DRAINING" and not any(task.active for task in service.tasks()):
+        if service.status == "DRAINING" and not any(task.active for task in tasks):
             service.status = "INACTIVE"
             service.deployments = []
             store.moto_backend.services.pop(f"{service.cluster_name}:{service.name}", None)
-        _prune_stopped(store, service)
+        _prune_stopped(store, tasks)
     # What is left are RunTask tasks: they follow their lifecycle with no controller.
     now = monotonic()
     for task in (task for tasks in grouped.values() for task in tasks):
@@ -439,9 +433,9 @@ def tick(store: EcsStore) -> None:
     _update_cluster_counts(store)
 
 
-def _prune_stopped(store: EcsStore, service: Service, keep: int = 100) -> None:
+def _prune_stopped(store: EcsStore, tasks: list[Task], keep: int = 100) -> None:
     """ECS forgets stopped tasks after a while; keep the newest ones so failing retries cannot grow without end."""
-    stopped = [t for t in service.tasks() if t.last_status == "STOPPED"]
+    stopped = [t for t in tasks if t.last_status == "STOPPED"]
     if len(stopped) <= keep:
         return
     stopped.sort(key=lambda t: t.stopped_at or t.created_at)
