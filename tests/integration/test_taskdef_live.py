@@ -80,3 +80,8 @@ def test_each_field_changed_alone_registers_exactly_one_revision(clean_sandbox):
 def test_module_defaults_group_covers_both_collections(clean_sandbox):
     run = run_playbook(clean_sandbox, "module_defaults.yml")
     assert run.rc == 0, run.output
+
+
+def test_lost_response_throttling_and_bad_input(clean_sandbox):
+    run = run_playbook(clean_sandbox, "taskdef_safety.yml")
+    assert run.rc == 0, run.output

@@ -24,7 +24,8 @@ WRITE_RETRY = AWSRetry.jittered_backoff(
 
 # botocore's own retry layer would resend a RegisterTaskDefinition whose response was lost and
 # leave a duplicate revision. Retries are ours alone: AWSRetry above and the register recovery.
-NO_BOTOCORE_RETRIES = {"retries": {"mode": "standard", "max_attempts": 1}}
+# (botocore's "max_attempts" counts retries, not attempts: total_max_attempts 1 is the one that means "once".)
+NO_BOTOCORE_RETRIES = {"retries": {"mode": "standard", "total_max_attempts": 1}}
 
 
 class AnsibleECSError(AnsibleAWSError):
