@@ -20,7 +20,7 @@ export AWS_SECRET_ACCESS_KEY ?= testing
 export AWS_DEFAULT_REGION ?= us-east-1
 export ANSIBLE_NOCOLOR ?= 1
 
-.PHONY: help venv lint ruff ansible-lint sanity unit sandbox-tests integration molecule test demo sandbox \
+.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration molecule test demo sandbox \
 	build install clean bench
 
 help: ## Show the targets
@@ -47,7 +47,10 @@ $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs:
 ansible-lint: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs
 	PATH="$(abspath $(BIN)):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(abspath $(DEV_COLLECTIONS))" $(BIN)/ansible-lint --offline
 
-lint: ruff ansible-lint ## ruff and ansible-lint (production profile)
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+lint: ruff ansible-lint changelog-lint ## ruff, ansible-lint (production profile) and the changelog fragments
 
 sanity: venv ## ansible-test sanity on a copy of the tracked tree
 	$(BIN)/python hack/ansible_test_offline.py
