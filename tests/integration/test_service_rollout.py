@@ -29,3 +29,19 @@ def test_failing_image_without_circuit_breaker_times_out_and_rolls_back(clean_sa
 
 def test_each_setting_changed_alone_updates_then_nothing(clean_sandbox):
     _run(clean_sandbox, "service_rollout_settings.yml")
+
+
+def test_check_mode_writes_nothing_and_diff_shows_compared_settings(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_check_mode.yml")
+
+
+def test_ten_services_roll_out_together(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_many.yml")
+
+
+def test_bad_input_fails_before_any_write(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_bad_input.yml")
+
+
+def test_deployment_in_progress_is_waited_for_first(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_in_progress.yml")

@@ -73,6 +73,8 @@ class Target:
 
     options: dict
     label: str
+    # Put before messages about this service: its label when the run manages several.
+    prefix: str = ""
     live: dict | None = None
     current: dict | None = None
     plan: dict | None = None
@@ -154,7 +156,10 @@ def run_rollout(
     if not settings.check_mode:
         _wait_for_running_deployments(client, targets, deadline, settings, clock)
     for target in targets:
-        target.plan = plan_service(target.live, target.options)
+        try:
+            target.plan = plan_service(target.live, target.options)
+        except ECSValidationError as error:
+            raise ECSValidationError(f"{target.prefix}{error.message}") from error
 
     if not settings.check_mode:
         _apply(client, targets, started, clock)
@@ -173,7 +178,13 @@ def _targets(params: dict, list_mode: bool) -> list[Target]:
     for index, options in enumerate(resolve_items(params, params.get("services"))):
         label = f"services[{index}] ({options.get('cluster')}/{options.get('service')})" if list_mode else ""
         validate_declared(options, label)
-        targets.append(Target(options=options, label=label or f"{options['cluster']}/{options['service']}"))
+        targets.append(
+            Target(
+                options=options,
+                label=label or f"{options['cluster']}/{options['service']}",
+                prefix=f"{label}: " if list_mode else "",
+            )
+        )
     seen: set = set()
     for target in targets:
         key = (target.cluster, target.name)
@@ -230,15 +241,14 @@ def _resolve_task_definitions(client: Any, targets: list[Target]) -> None:
         if declared not in described:
             described[declared] = api.describe_task_definition(client, declared)
         definition = described[declared]
-        prefix = f"{target.label}: " if len(targets) > 1 else ""
         if definition is None:
-            raise ECSValidationError(f"{prefix}task_definition: {declared!r} does not exist")
+            raise ECSValidationError(f"{target.prefix}task_definition: {declared!r} does not exist")
         if definition.get("status") == "INACTIVE":
-            raise ECSValidationError(f"{prefix}task_definition: {declared!r} is INACTIVE (deregistered)")
+            raise ECSValidationError(f"{target.prefix}task_definition: {declared!r} is INACTIVE (deregistered)")
         has_network = target.options.get("network_configuration") or (target.live or {}).get("networkConfiguration")
         if definition.get("networkMode") == "awsvpc" and not has_network:
             raise ECSValidationError(
-                f"{prefix}network_configuration: task definition {declared!r} uses the awsvpc network mode, "
+                f"{target.prefix}network_configuration: task definition {declared!r} uses the awsvpc network mode, "
                 "which needs network_configuration (subnets and security_groups)"
             )
         target.options = dict(target.options, task_definition=definition["taskDefinitionArn"])
