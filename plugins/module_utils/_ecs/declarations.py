@@ -1,0 +1,196 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure: turn the ``ecs_services`` declaration the roles share into complete, checked service plans.
+
+Every role reads the same list (see docs/ecs_services.md). Resolving it in one place means the defaults (family,
+role names, log group, target group name, main container) and the checks (names too long for AWS, a task
+definition file that is not JSON) are the same for bootstrap, deploy, iam_policy and promote.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+from .common import ECSValidationError
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+TARGET_GROUP_NAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
+MAX_TARGET_GROUP_NAME = 32
+MAX_IAM_ROLE_NAME = 64
+
+
+def parse_task_definition_file(text: str, path: str, where: str) -> dict:
+    """The JSON of a task definition file, or an error naming the file and the place the JSON breaks."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise ECSValidationError(f"{where}.task_definition_file {path} is not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise ECSValidationError(f"{where}.task_definition_file {path} must hold a JSON object (the task definition)")
+    return document
+
+
+def resolve_services(
+    services: Any,
+    account_id: str,
+    partition: str = "aws",
+    file_contents: dict[str, str] | None = None,
+    only: str | None = None,
+) -> list[dict]:
+    """Complete plans for the declared services, in declaration order.
+
+    Args:
+        services: the ``ecs_services`` list.
+        account_id: account of the environment, for the ARNs of the roles the bootstrap role makes.
+        partition: ARN partition.
+        file_contents: service name -> text of its ``task_definition_file`` (read by the role on the controller).
+        only: a service name: resolve just that one (``deploy_service``); unknown names are an error.
+
+    Raises:
+        ECSValidationError: naming the service and the field.
+    """
+    if not isinstance(services, list) or not services:
+        raise ECSValidationError("ecs_services must be a non-empty list of service declarations")
+    file_contents = file_contents or {}
+    plans = [_resolve_one(item, index, account_id, partition, file_contents) for index, item in enumerate(services)]
+    names = [plan["name"] for plan in plans]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ECSValidationError(f"ecs_services declares {', '.join(duplicates)} more than once")
+    if only:
+        if only not in names:
+            raise ECSValidationError(f"no service named {only!r} in ecs_services; declared: {', '.join(names)}")
+        plans = [plan for plan in plans if plan["name"] == only]
+    return plans
+
+
+def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_contents: dict[str, str]) -> dict:
+    if not isinstance(item, dict):
+        raise ECSValidationError(f"ecs_services[{index}] must be a mapping")
+    name = item.get("name")
+    where = f"ecs_services[{name}]" if isinstance(name, str) and name else f"ecs_services[{index}]"
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise ECSValidationError(f"{where}.name must be 1 to 255 letters, digits, hyphens or underscores")
+    cluster = item.get("cluster")
+    if not isinstance(cluster, str) or not NAME_PATTERN.match(cluster):
+        raise ECSValidationError(f"{where}.cluster must be 1 to 255 letters, digits, hyphens or underscores")
+
+    definition = _task_definition(item, where, file_contents)
+    definition.setdefault("family", name)
+    containers = definition.get("containerDefinitions")
+    if not isinstance(containers, list) or not containers or not all(isinstance(c, dict) for c in containers):
+        raise ECSValidationError(f"{where}.task_definition.containerDefinitions must list at least one container")
+    container_names = [container.get("name") for container in containers]
+    main_container = item.get("main_container") or container_names[0]
+    if main_container not in container_names:
+        raise ECSValidationError(
+            f"{where}.main_container {main_container!r} is not a container of the task definition; "
+            f"its containers are {', '.join(repr(c) for c in container_names)}"
+        )
+
+    execution_role_name = item.get("execution_role_name") or f"{cluster}-{name}-exec"
+    task_role = item.get("task_role")
+    task_role_name = (task_role or {}).get("name") or (f"{cluster}-{name}-task" if task_role is not None else None)
+    for label, role_name in (("execution_role_name", execution_role_name), ("task_role.name", task_role_name)):
+        if role_name and len(role_name) > MAX_IAM_ROLE_NAME:
+            raise ECSValidationError(
+                f"{where}.{label} {role_name!r} is {len(role_name)} characters; IAM allows {MAX_IAM_ROLE_NAME}. "
+                "Shorten the cluster or service name, or set it explicitly"
+            )
+    role_prefix = f"arn:{partition}:iam::{account_id}:role/"
+    execution_role_arn = definition.get("executionRoleArn") or role_prefix + execution_role_name
+    definition["executionRoleArn"] = execution_role_arn
+    task_role_arn = definition.get("taskRoleArn") or (role_prefix + task_role_name if task_role_name else None)
+    if task_role_arn:
+        definition["taskRoleArn"] = task_role_arn
+
+    plan = {
+        "name": name,
+        "cluster": cluster,
+        "family": definition["family"],
+        "main_container": main_container,
+        "task_definition": definition,
+        "service": copy.deepcopy(item.get("service") or {}),
+        "execution_role_name": execution_role_name,
+        "execution_role_arn": execution_role_arn,
+        "task_role_name": task_role_name,
+        "task_role_arn": task_role_arn,
+        "task_role_policy_statements": copy.deepcopy((task_role or {}).get("policy_statements") or []),
+        "log_group": item.get("log_group") or f"/ecs/{cluster}/{name}",
+        "secret_arns": _secret_sources(definition),
+        "load_balancer": _load_balancer(
+            item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
+        ),
+    }
+    return plan
+
+
+def _task_definition(item: dict, where: str, file_contents: dict[str, str]) -> dict:
+    inline, path = item.get("task_definition"), item.get("task_definition_file")
+    if (inline is None) == (path is None):
+        raise ECSValidationError(f"{where} needs exactly one of task_definition and task_definition_file")
+    if inline is not None:
+        if not isinstance(inline, dict):
+            raise ECSValidationError(f"{where}.task_definition must be a mapping in the RegisterTaskDefinition shape")
+        return copy.deepcopy(inline)
+    if item["name"] not in file_contents:
+        raise ECSValidationError(f"{where}.task_definition_file {path} was not read")
+    return parse_task_definition_file(file_contents[item["name"]], path, where)
+
+
+def _secret_sources(definition: dict) -> list[str]:
+    """Every valueFrom of the containers' secrets (and log secretOptions): what the execution role must read."""
+    sources: list[str] = []
+    for container in definition.get("containerDefinitions", []):
+        entries = list(container.get("secrets") or [])
+        entries += (container.get("logConfiguration") or {}).get("secretOptions") or []
+        for entry in entries:
+            source = entry.get("valueFrom")
+            if source and source not in sources:
+                sources.append(source)
+    return sources
+
+
+def _load_balancer(
+    declared: Any, where: str, default_target_group: str, containers: list[dict], main_container: str
+) -> dict | None:
+    if not declared:
+        return None
+    if not isinstance(declared, dict):
+        raise ECSValidationError(f"{where}.load_balancer must be a mapping")
+    balancer = copy.deepcopy(declared)
+    for required in ("listener_arn", "vpc_id", "priority"):
+        if not balancer.get(required):
+            raise ECSValidationError(f"{where}.load_balancer.{required} is required")
+    if not balancer.get("path_patterns") and not balancer.get("host_headers"):
+        raise ECSValidationError(f"{where}.load_balancer needs path_patterns or host_headers for its listener rule")
+    balancer.setdefault("container_name", main_container)
+    container = next((c for c in containers if c.get("name") == balancer["container_name"]), None)
+    if container is None:
+        raise ECSValidationError(
+            f"{where}.load_balancer.container_name {balancer['container_name']!r} is not a container of the service"
+        )
+    if not balancer.get("container_port"):
+        ports = [m.get("containerPort") for m in container.get("portMappings") or [] if m.get("containerPort")]
+        if not ports:
+            raise ECSValidationError(
+                f"{where}.load_balancer.container_port is required: container {container['name']!r} maps no port"
+            )
+        balancer["container_port"] = int(ports[0])
+    balancer.setdefault("health_check_path", "/")
+    target_group = balancer.get("target_group_name") or default_target_group
+    if len(target_group) > MAX_TARGET_GROUP_NAME:
+        raise ECSValidationError(
+            f"{where}.load_balancer.target_group_name {target_group!r} is {len(target_group)} characters; AWS allows "
+            f"{MAX_TARGET_GROUP_NAME}. The cluster name is part of it: shorten the cluster or service name, or set "
+            "load_balancer.target_group_name"
+        )
+    if not TARGET_GROUP_NAME_PATTERN.match(target_group):
+        raise ECSValidationError(
+            f"{where}.load_balancer.target_group_name {target_group!r} may hold only letters, digits and hyphens, "
+            "and may not start or end with a hyphen"
+        )
+    balancer["target_group_name"] = target_group
+    return balancer

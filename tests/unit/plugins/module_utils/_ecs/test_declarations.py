@@ -1,0 +1,101 @@
+"""The ecs_services declaration every role shares: defaults and checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+
+WORKER = {
+    "name": "worker",
+    "cluster": "shop-dev",
+    "task_definition": {
+        "containerDefinitions": [
+            {
+                "name": "worker",
+                "image": "shop/worker:1",
+                "secrets": [{"name": "DB", "valueFrom": "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/db"}],
+            },
+            {"name": "log-router", "image": "fluent-bit:3"},
+        ]
+    },
+}
+WEB = {
+    "name": "web",
+    "cluster": "shop-dev",
+    "task_definition_file": "taskdefs/web.json",
+    "task_role": {"policy_statements": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]},
+    "load_balancer": {
+        "listener_arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/1/2",
+        "vpc_id": "vpc-1",
+        "priority": 10,
+        "path_patterns": ["/*"],
+    },
+}
+WEB_JSON = json.dumps(
+    {
+        "family": "shop-web",
+        "containerDefinitions": [{"name": "app", "image": "shop/web:1", "portMappings": [{"containerPort": 8080}]}],
+    }
+)
+
+
+def _resolve(*services, **kwargs):
+    return resolve_services(list(services), "111122223333", file_contents={"web": WEB_JSON}, **kwargs)
+
+
+def test_defaults_every_role_relies_on():
+    worker, web = _resolve(WORKER, WEB)
+    assert worker["family"] == "worker"
+    assert worker["main_container"] == "worker"
+    assert worker["execution_role_arn"] == "arn:aws:iam::111122223333:role/shop-dev-worker-exec"
+    assert worker["task_definition"]["executionRoleArn"] == worker["execution_role_arn"]
+    assert worker["task_role_arn"] is None
+    assert "taskRoleArn" not in worker["task_definition"]
+    assert worker["log_group"] == "/ecs/shop-dev/worker"
+    assert worker["secret_arns"] == ["arn:aws:ssm:eu-west-1:111122223333:parameter/shop/db"]
+    assert worker["load_balancer"] is None
+    assert web["family"] == "shop-web"
+    assert web["task_role_arn"] == "arn:aws:iam::111122223333:role/shop-dev-web-task"
+    assert web["load_balancer"]["target_group_name"] == "shop-dev-web"
+    assert web["load_balancer"]["container_name"] == "app"
+    assert web["load_balancer"]["container_port"] == 8080
+    assert web["load_balancer"]["health_check_path"] == "/"
+
+
+def test_only_one_service():
+    assert [plan["name"] for plan in _resolve(WORKER, WEB, only="web")] == ["web"]
+    with pytest.raises(ECSValidationError, match="no service named 'api' in ecs_services; declared: worker, web"):
+        _resolve(WORKER, WEB, only="api")
+
+
+BAD = [
+    ("empty", [], "ecs_services must be a non-empty list"),
+    ("no cluster", [{**WORKER, "cluster": None}], "ecs_services[worker].cluster"),
+    ("both sources", [{**WORKER, "task_definition_file": "x.json"}], "exactly one of task_definition"),
+    ("duplicate", [WORKER, WORKER], "declares worker more than once"),
+    ("unknown main container", [{**WORKER, "main_container": "app"}], "main_container 'app' is not a container"),
+    (
+        "target group name too long",
+        [{**WEB, "cluster": "a-very-long-cluster-name-for-shop"}],
+        "target_group_name 'a-very-long-cluster-name-for-shop-web' is 37 characters; AWS allows 32",
+    ),
+    ("listener missing", [{**WEB, "load_balancer": {**WEB["load_balancer"], "listener_arn": None}}], "listener_arn"),
+]
+
+
+@pytest.mark.parametrize(("label", "services", "message"), BAD, ids=[case[0] for case in BAD])
+def test_bad_declarations_name_the_service_and_field(label, services, message):
+    with pytest.raises(ECSValidationError) as raised:
+        resolve_services(services, "111122223333", file_contents={"web": WEB_JSON})
+    assert message in str(raised.value)
+
+
+def test_malformed_json_file_names_the_file():
+    with pytest.raises(
+        ECSValidationError, match=r"ecs_services\[web\].task_definition_file taskdefs/web.json is not valid JSON"
+    ):
+        resolve_services([WEB], "111122223333", file_contents={"web": '{"family": "x",'})
