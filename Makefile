@@ -73,8 +73,8 @@ sandbox-tests: venv ## Tests of the sandbox itself, with plain boto3
 integration: venv ## Real modules through ansible-playbook against private sandboxes
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
-molecule: venv ## Molecule scenarios of the roles, against the sandbox
-	@if ls roles/*/molecule >/dev/null 2>&1; then hack/molecule.sh; else echo "no molecule scenarios yet"; fi
+molecule: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## Molecule scenarios of the roles, against the sandbox
+	$(BIN)/python hack/molecule_run.py
 
 test: lint sanity unit sandbox-tests integration molecule ## The whole suite (what CI runs)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ansible_test
 
-STAND_IN = '''"""Stand-in for get-pip.py, written by driftless.ecs's hack/ansible_test_offline.py (see its docstring)."""
+STAND_IN = '''"""Stand-in for get-pip.py, written by driftless.ecs (hack/ansible_test_offline.py)."""
 import subprocess
 import sys
 
