@@ -45,3 +45,7 @@ def test_bad_input_fails_before_any_write(clean_sandbox):
 
 def test_deployment_in_progress_is_waited_for_first(clean_sandbox):
     _run(clean_sandbox, "service_rollout_in_progress.yml")
+
+
+def test_network_and_fargate_settings_changed_alone_update_then_nothing(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_network.yml")
