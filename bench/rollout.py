@@ -122,10 +122,10 @@ def main() -> None:
 
         # 1. No-op runs.
         sandbox.control("calls/reset", {})
-        wall, _ = run_playbook(sandbox, NOOP_PLAYBOOK, {"td1": td1})
+        wall, _output = run_playbook(sandbox, NOOP_PLAYBOOK, {"td1": td1})
         single_calls = ecs_calls(sandbox.calls())
         sandbox.control("calls/reset", {})
-        _, result = _rollout(engine, _client(sandbox), names, td1)
+        _seconds, result = _rollout(engine, _client(sandbox), names, td1)
         assert not result["changed"]
         many_calls = ecs_calls(sandbox.calls())
         print(f"no-op, 1 service (ansible-playbook, {wall:.1f} s wall): {single_calls}")
@@ -134,7 +134,7 @@ def main() -> None:
         # 2. Completion to return, over a few single-service rollouts.
         latencies = []
         for task_definition in (td2, td3, td1, td2, td3):
-            _, result = _rollout(engine, _client(sandbox), ["web-0"], task_definition)
+            _seconds, result = _rollout(engine, _client(sandbox), ["web-0"], task_definition)
             returned = datetime.datetime.now(datetime.UTC)
             completed = _completed_at(
                 ecs.describe_services(cluster="bench", services=["web-0"])["services"][0], result["deployment_id"]
@@ -148,7 +148,7 @@ def main() -> None:
 
         # 3. One service against twenty together (the 20 go from td1 to td2; web-0 alone first, td3 -> td1).
         _wait_steady(ecs, names)
-        one, _ = _rollout(engine, _client(sandbox), ["web-0"], td1)
+        one, _result = _rollout(engine, _client(sandbox), ["web-0"], td1)
         sandbox.control("calls/reset", {})
         twenty, result = _rollout(engine, _client(sandbox), names, td2)
         assert all(item["rollout_state"] == "COMPLETED" for item in result["results"])

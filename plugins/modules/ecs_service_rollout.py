@@ -44,7 +44,7 @@ description:
   - Supports check mode (the plan and the predicted service, no write) and C(--diff) (before and after of the
     compared settings).
 author:
-  - driftless.ecs maintainers
+  - driftless.ecs maintainers (@driftless)
 options:
   cluster:
     description:

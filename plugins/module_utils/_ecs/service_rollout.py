@@ -263,7 +263,9 @@ def _wait_for_running_deployments(
         return
     for target in busy:
         target.waited_for_deployment = True
-    ok, _, elapsed = _poll_targets(client, busy, primary_in_progress, deadline=deadline, settings=settings, clock=clock)
+    ok, _left, elapsed = _poll_targets(
+        client, busy, primary_in_progress, deadline=deadline, settings=settings, clock=clock
+    )
     for target in busy:
         target.live = target.current
     if not ok:

@@ -75,7 +75,7 @@ SAME_AS_LIVE = [
 ]
 
 
-@pytest.mark.parametrize(("case", "declared"), SAME_AS_LIVE, ids=[case for case, _ in SAME_AS_LIVE])
+@pytest.mark.parametrize(("case", "declared"), SAME_AS_LIVE, ids=[case for case, _declared in SAME_AS_LIVE])
 def test_declaring_what_is_live_plans_nothing(case, declared):
     plan = plan_service(live_web(), options(**declared))
     assert plan["differences"] == [], case
@@ -165,7 +165,7 @@ ONE_SETTING_CHANGED = [
 
 
 @pytest.mark.parametrize(
-    ("declared", "field", "value"), ONE_SETTING_CHANGED, ids=[f for _, f, _ in ONE_SETTING_CHANGED]
+    ("declared", "field", "value"), ONE_SETTING_CHANGED, ids=[field for _declared, field, _value in ONE_SETTING_CHANGED]
 )
 def test_one_setting_changed_alone_is_the_only_one_sent(declared, field, value):
     plan = plan_service(live_web(), options(**declared))

@@ -54,10 +54,10 @@ class FakeECS:
         return described
 
     def count(self, call: str) -> int:
-        return sum(1 for name, _ in self.calls if name == call)
+        return sum(1 for name, _args in self.calls if name == call)
 
     def writes(self) -> list[str]:
-        return [name for name, _ in self.calls if name in WRITES]
+        return [name for name, _args in self.calls if name in WRITES]
 
     # api stand-ins -------------------------------------------------------------------------------------------
 
@@ -253,7 +253,7 @@ def test_noop_of_many_services_costs_only_the_batched_describe(ecs):
         ecs.add_web(name)
     items = [{"service": name, "task_definition": "web:7"} for name in names]
     result = run(ecs, service=None, services=items)
-    assert [name for name, _ in ecs.calls] == ["describe_services"]  # one api call; api.py batches it by ten
+    assert [name for name, _args in ecs.calls] == ["describe_services"]  # one api call; api.py batches it by ten
     assert result["changed"] is False
     assert len(result["results"]) == 20
 
@@ -354,7 +354,7 @@ def test_a_deployment_already_in_progress_is_waited_for_first(ecs):
     ecs.countdown["ecs-svc/theirs"] = 2
     result = run(ecs, task_definition="web:8")
     assert result["waited_for_deployment"] is True
-    names = [name for name, _ in ecs.calls]
+    names = [name for name, _args in ecs.calls]
     assert names.index("update_service") > 1  # two looks at their deployment before ours
     assert result["previous_task_definition_arn"] == f"{ARN_PREFIX}web:6"
 
@@ -405,7 +405,7 @@ def test_many_services_are_applied_first_then_waited_for_together(ecs):
     items = [{"service": name, "task_definition": "web:9" if name == "svc03" else "web:8"} for name in names]
     with pytest.raises(AnsibleECSError) as raised:
         run(ecs, service=None, services=items)
-    names_called = [name for name, _ in ecs.calls]
+    names_called = [name for name, _args in ecs.calls]
     first_wait = names_called.index("describe_services", 1)
     assert names_called[1:first_wait] == ["describe_task_definition"] * 2 + ["update_service"] * 12
     results = raised.value.kwargs["results"]
@@ -416,7 +416,7 @@ def test_many_services_are_applied_first_then_waited_for_together(ecs):
     # Each wait re-describes only the services still rolling out, in one call.
     waits = [args for name, args in ecs.calls[first_wait:] if name == "describe_services"]
     assert len(waits[0][1]) == 12
-    assert all(len(names_) <= 12 for _, names_ in waits)
+    assert all(len(described) <= 12 for _cluster, described in waits)
 
 
 def test_items_inherit_top_level_settings(ecs):
@@ -492,7 +492,7 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("case", "given", "message"), BAD_INPUT, ids=[case for case, _, _ in BAD_INPUT])
+@pytest.mark.parametrize(("case", "given", "message"), BAD_INPUT, ids=[case for case, _given, _message in BAD_INPUT])
 def test_bad_input_fails_naming_the_field_before_any_write(ecs, case, given, message):
     ecs.add_web()
     with pytest.raises(ECSValidationError, match=message):

@@ -92,7 +92,9 @@ STATES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "described", "expected"), STATES, ids=[case for case, _, _ in STATES])
+@pytest.mark.parametrize(
+    ("case", "described", "expected"), STATES, ids=[case for case, _described, _expected in STATES]
+)
 def test_deployment_state_follows_our_deployment_by_id(case, described, expected):
     assert deployment_state(described, OURS) == expected, case
 
@@ -179,8 +181,8 @@ def test_timeout_makes_a_last_check_at_the_deadline_and_never_oversleeps():
 
 def test_a_spent_deadline_still_checks_once():
     clock = FakeClock()
-    ok, _, _ = poll(lambda: COMPLETED, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
+    ok, _seen, _elapsed = poll(lambda: COMPLETED, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
     assert ok
-    ok, _, _ = poll(lambda: IN_PROGRESS, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
+    ok, _seen, _elapsed = poll(lambda: IN_PROGRESS, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
     assert not ok
     assert clock.sleeps == []
