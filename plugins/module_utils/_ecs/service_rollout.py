@@ -165,8 +165,7 @@ def run_rollout(
         _apply(client, targets, started, clock)
         if settings.wait:
             _follow(client, targets, deadline, settings, clock)
-            if settings.rollback:
-                _roll_back(client, targets, settings, clock)
+            _roll_back(client, targets, settings, clock)
     return _report(targets, list_mode, settings, clock.now() - started)
 
 
@@ -394,7 +393,8 @@ def _failure_message(target: Target) -> str:
 def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock: Clock) -> None:
     """Put every failed service back on the task definition it ran before this run, then wait for all of them.
 
-    A rollback that ECS's circuit breaker already started is followed, not doubled.
+    A rollback that ECS's circuit breaker already started is followed and reported, not doubled, whatever
+    ``rollback`` says; the module starts one of its own only when ``rollback`` is true.
     """
     failed = [target for target in targets if target.failure and target.plan["action"] in ("create", "update")]
     by_ecs: list[Target] = []
@@ -408,6 +408,10 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
             by_ecs.append(target)
         elif target.outcome == REPLACED:
             target.failure += "; not rolled back: the deployment that replaced it is someone else's"
+        elif not settings.rollback:
+            target.failure += "; not rolled back (rollback is false)"
+        elif target.current is None:
+            target.failure += "; nothing to roll back: the service is gone"
         elif short_task_definition(previous) == short_task_definition(target.current.get("taskDefinition", "")):
             target.failure += "; not rolled back: the service ran the same task definition before this run"
         else:

@@ -296,6 +296,22 @@ def test_circuit_breaker_rollback_by_ecs_is_a_failure(ecs):
     assert "FAILED" in raised.value.message and "rolled back" in raised.value.message
 
 
+def test_ecs_rollback_is_reported_even_when_the_module_may_not_roll_back(ecs):
+    ecs.add_web(
+        deploymentConfiguration={
+            "maximumPercent": 200,
+            "minimumHealthyPercent": 100,
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        }
+    )
+    ecs.behaviour["web:8"] = ("fail", 1)
+    with pytest.raises(AnsibleECSError) as raised:
+        run(ecs, task_definition="web:8", rollback=False)
+    assert raised.value.kwargs["rolled_back"] is True
+    assert raised.value.kwargs["rolled_back_by"] == "ecs"
+    assert ecs.count("update_service") == 1
+
+
 def test_failed_deployment_without_ecs_rollback_is_rolled_back_by_the_module(ecs):
     ecs.add_web(
         deploymentConfiguration={
