@@ -267,6 +267,7 @@ options:
       - When the rollout fails or times out, put the service back on the task definition it ran before this run
         and wait for that (up to another O(wait_timeout)). The module fails either way.
       - A new service has nothing to roll back to. A deployment replaced by someone else's is not rolled back.
+      - A rollback made by ECS's circuit breaker is followed and reported whatever this option says.
     type: bool
     default: true
   wait:
