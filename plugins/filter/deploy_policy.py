@@ -1,0 +1,110 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: deploy_policy
+short_description: The least-privilege IAM policy of a deployer of the declared ECS services
+version_added: 0.1.0
+author:
+  - driftless.ecs maintainers (@driftless)
+description:
+  - Builds the IAM policy document that the deploy playbook needs for the given service plans, and nothing more.
+  - ECS task definition actions that ECS evaluates only against C(*) (DescribeTaskDefinition,
+    RegisterTaskDefinition, and with O(prune) ListTaskDefinitions and DeregisterTaskDefinition) get C(*). Every other
+    ECS action is scoped to the declared services, the revisions of the declared families, or the declared clusters.
+  - C(iam:PassRole) is limited to the services' task and execution roles, and to C(ecs-tasks.amazonaws.com).
+  - Statements, actions and resources come in a fixed order, so equal input gives an equal document.
+  - Used by the collection's iam_policy role; fails with a message that names the bad input.
+positional: region, account_id, partition
+options:
+  _input:
+    description: Service plans, as the P(driftless.ecs.resolve_services#filter) filter returns them.
+    type: list
+    elements: dict
+    required: true
+  region:
+    description: AWS region of the clusters.
+    type: str
+    required: true
+  account_id:
+    description: AWS account of the clusters, twelve digits.
+    type: str
+    required: true
+  partition:
+    description: ARN partition. By default derived from O(region).
+    type: str
+  create_services:
+    description:
+      - Also allow creating a declared service that does not exist yet (C(ecs:CreateService) on the declared services,
+        C(ecs:DescribeClusters) on their clusters).
+    type: bool
+    default: false
+  prune:
+    description: Also allow P(driftless.ecs.ecs_taskdef_prune#module) on the declared families and clusters.
+    type: bool
+    default: false
+  ecr_repositories:
+    description:
+      - Names or ARNs of ECR repositories that the image-build job pushes to. Adds C(ecr:GetAuthorizationToken) and the
+        push actions on these repositories. Empty, the policy grants no ECR access.
+    type: list
+    elements: str
+"""
+
+EXAMPLES = r"""
+- name: Build the deployer policy of the declared services
+  ansible.builtin.set_fact:
+    deployer_policy: "{{ ecs_service_plans | driftless.ecs.deploy_policy('eu-west-1', ecs_account_id) }}"
+
+- name: The same, for a job that also pushes the images
+  ansible.builtin.set_fact:
+    deployer_policy: >-
+      {{ ecs_service_plans | driftless.ecs.deploy_policy(ecs_region, ecs_account_id,
+         ecr_repositories=['shop/web', 'shop/worker']) }}
+"""
+
+RETURN = r"""
+_value:
+  description: The IAM policy document, with C(Version) and C(Statement).
+  type: dict
+  sample:
+    Version: "2012-10-17"
+    Statement:
+      - Sid: TaskDefinitionsNoResourceLevel
+        Effect: Allow
+        Action: [ecs:DescribeTaskDefinition, ecs:RegisterTaskDefinition]
+        Resource: ["*"]
+      - Sid: DeclaredServices
+        Effect: Allow
+        Action: [ecs:DescribeServices, ecs:UpdateService]
+        Resource: [arn:aws:ecs:eu-west-1:123456789012:service/shop-dev/web]
+"""
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.policy import deploy_policy
+
+
+def _deploy_policy(
+    plans, region, account_id, partition=None, *, create_services=False, prune=False, ecr_repositories=None
+):
+    try:
+        return deploy_policy(
+            plans,
+            str(region or ""),
+            str(account_id or ""),
+            partition or None,
+            create_services=boolean(create_services, strict=True),
+            prune=boolean(prune, strict=True),
+            ecr_repositories=list(ecr_repositories or []),
+        )
+    except (ECSValidationError, TypeError) as error:
+        raise AnsibleFilterError(str(error)) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"deploy_policy": _deploy_policy}

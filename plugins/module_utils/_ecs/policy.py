@@ -1,0 +1,255 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure: the least-privilege IAM policy of a deployer, built from the resolved service plans.
+
+The deployer is whoever runs the deploy playbook: ``ecs_taskdef_live`` with ``definitions`` and
+``ecs_service_rollout`` with ``services``. It needs exactly the ECS actions that api.py calls on those paths, scoped
+to the declared clusters, services and task definition families wherever ECS evaluates a resource, plus
+``iam:PassRole`` for the declared task and execution roles. tests/unit/plugins/module_utils/_ecs/test_policy.py
+proves it: every client call in module_utils is either granted here or listed in ``NOT_GRANTED`` with a reason.
+
+The ``_services`` role calls ``sts:GetCallerIdentity``, which needs no permission, and ``sts:AssumeRole`` when
+``ecs_assume_role_arn`` is set; that permission belongs to the identity that assumes the role, not to the role
+that holds this policy.
+
+Output is deterministic: statements in a fixed order, actions and resources sorted and unique.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .common import ECSValidationError
+
+POLICY_VERSION = "2012-10-17"
+ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
+
+# Scopes: what an action is allowed on. Each scope becomes one statement, in this order.
+TASK_DEFINITIONS_ANY = "task_definitions_any"  # ECS evaluates these task definition actions only against "*"
+SERVICES = "services"  # the declared services' ARNs
+TAGGABLE = "taggable"  # the declared services and the revisions of the declared families
+CLUSTERS = "clusters"  # the declared clusters' ARNs
+IN_CLUSTERS = "in_clusters"  # "*", with the condition ecs:cluster = a declared cluster
+CLUSTER_CONTENTS = "cluster_contents"  # every service and task of the declared clusters
+
+# What the deploy playbook calls: ecs_taskdef_live (DescribeServices, DescribeTaskDefinition, RegisterTaskDefinition,
+# TagResource/UntagResource of a revision) and ecs_service_rollout on existing services (DescribeServices,
+# DescribeTaskDefinition, UpdateService, TagResource/UntagResource of a service). TagResource also authorises the
+# tags sent with RegisterTaskDefinition and CreateService (ECS's tag-on-create check).
+DEPLOY_ACTIONS = {
+    "ecs:DescribeServices": SERVICES,
+    "ecs:DescribeTaskDefinition": TASK_DEFINITIONS_ANY,
+    "ecs:RegisterTaskDefinition": TASK_DEFINITIONS_ANY,
+    "ecs:TagResource": TAGGABLE,
+    "ecs:UntagResource": TAGGABLE,
+    "ecs:UpdateService": SERVICES,
+}
+# ecs_service_rollout creating a declared service that does not exist yet (the bootstrap role's job, normally):
+# it checks the cluster first.
+CREATE_ACTIONS = {
+    "ecs:CreateService": SERVICES,
+    "ecs:DescribeClusters": CLUSTERS,
+}
+# ecs_taskdef_prune with the declared clusters: it lists and describes every service and task of each cluster to
+# find the revisions still in use, then deregisters the old ones.
+PRUNE_ACTIONS = {
+    "ecs:DeregisterTaskDefinition": TASK_DEFINITIONS_ANY,
+    "ecs:DescribeClusters": CLUSTERS,
+    "ecs:DescribeServices": CLUSTER_CONTENTS,
+    "ecs:DescribeTasks": CLUSTER_CONTENTS,
+    "ecs:ListServices": IN_CLUSTERS,
+    "ecs:ListTaskDefinitions": TASK_DEFINITIONS_ANY,
+    "ecs:ListTasks": IN_CLUSTERS,
+}
+# Calls the collection can make that this policy never grants, and why.
+NOT_GRANTED = {
+    "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
+    "ecs:ListClusters": "only ecs_taskdef_prune without clusters; the policy scopes pruning to the declared clusters",
+}
+
+ECR_AUTHORIZATION_ACTIONS = ("ecr:GetAuthorizationToken",)
+ECR_PUSH_ACTIONS = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+)
+
+SIDS = {
+    TASK_DEFINITIONS_ANY: "TaskDefinitionsNoResourceLevel",
+    SERVICES: "DeclaredServices",
+    TAGGABLE: "TagDeclaredServicesAndFamilies",
+    CLUSTERS: "DeclaredClusters",
+    IN_CLUSTERS: "ListInDeclaredClusters",
+    CLUSTER_CONTENTS: "ReadDeclaredClusters",
+}
+SCOPE_ORDER = (TASK_DEFINITIONS_ANY, SERVICES, TAGGABLE, CLUSTERS, IN_CLUSTERS, CLUSTER_CONTENTS)
+PASS_ROLE_SID = "PassDeclaredRolesToEcsTasks"
+ECR_TOKEN_SID = "EcrAuthorizationToken"
+ECR_PUSH_SID = "EcrPushDeclaredRepositories"
+
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
+PARTITION_PATTERN = re.compile(r"^aws(-[a-z]+)*$")
+REPOSITORY_PATTERN = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition of a region: ``aws-cn`` for China, ``aws-us-gov`` for GovCloud, else ``aws``."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def granted_actions(create_services: bool = False, prune: bool = False) -> dict[str, set[str]]:
+    """Action -> the scopes it is granted on, for the chosen options (ECR and PassRole aside)."""
+    granted: dict[str, set[str]] = {}
+    tables = [DEPLOY_ACTIONS] + ([CREATE_ACTIONS] if create_services else []) + ([PRUNE_ACTIONS] if prune else [])
+    for table in tables:
+        for action, scope in table.items():
+            granted.setdefault(action, set()).add(scope)
+    return granted
+
+
+def deploy_policy(
+    plans: list[dict],
+    region: str,
+    account_id: str,
+    partition: str | None = None,
+    *,
+    create_services: bool = False,
+    prune: bool = False,
+    ecr_repositories: list[str] | None = None,
+) -> dict:
+    """The IAM policy document a deployer of ``plans`` needs, and nothing more.
+
+    Args:
+        plans: service plans from ``declarations.resolve_services`` (keys used: name, cluster, family,
+            execution_role_arn, task_role_arn).
+        region: region of the clusters.
+        account_id: account of the clusters, twelve digits.
+        partition: ARN partition; by default derived from ``region``.
+        create_services: also allow creating a declared service that does not exist (ecs:CreateService on the
+            declared services, ecs:DescribeClusters on their clusters).
+        prune: also allow ecs_taskdef_prune on the declared clusters.
+        ecr_repositories: names or ARNs of ECR repositories the image-build job pushes to; empty: no ECR access.
+
+    Returns:
+        The policy document (Version and Statement), deterministic for equal input.
+
+    Raises:
+        ECSValidationError: no plans, or a region, account, partition, role or repository that is not valid.
+    """
+    region, account_id = str(region or ""), str(account_id or "")
+    partition = partition or partition_of(region)
+    _check_where(region, account_id, partition)
+    if not isinstance(plans, list) or not plans:
+        raise ECSValidationError("deploy_policy needs the service plans of at least one declared service")
+    arn = _ArnBuilder(partition, region, account_id)
+    resources = _scope_resources(plans, arn)
+
+    by_scope: dict[str, set[str]] = {}
+    for action, scopes in granted_actions(create_services, prune).items():
+        for scope in scopes:
+            by_scope.setdefault(scope, set()).add(action)
+
+    statements = []
+    for scope in SCOPE_ORDER:
+        if scope not in by_scope:
+            continue
+        statement = _statement(SIDS[scope], by_scope[scope], resources[scope])
+        if scope in (IN_CLUSTERS, CLUSTER_CONTENTS):
+            statement["Condition"] = {"ArnEquals": {"ecs:cluster": resources[CLUSTERS]}}
+        statements.append(statement)
+
+    pass_role = _statement(PASS_ROLE_SID, {"iam:PassRole"}, _role_arns(plans, partition, account_id))
+    pass_role["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_TASKS_SERVICE}}
+    statements.append(pass_role)
+
+    if ecr_repositories:
+        statements.append(_statement(ECR_TOKEN_SID, set(ECR_AUTHORIZATION_ACTIONS), ["*"]))
+        repositories = [_repository_arn(repository, arn) for repository in ecr_repositories]
+        statements.append(_statement(ECR_PUSH_SID, set(ECR_PUSH_ACTIONS), repositories))
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+class _ArnBuilder:
+    def __init__(self, partition: str, region: str, account_id: str):
+        self.prefix = f"arn:{partition}"
+        self.region = region
+        self.account_id = account_id
+
+    def __call__(self, service: str, resource: str) -> str:
+        return f"{self.prefix}:{service}:{self.region}:{self.account_id}:{resource}"
+
+
+def _check_where(region: str, account_id: str, partition: str) -> None:
+    if not REGION_PATTERN.match(region):
+        raise ECSValidationError(
+            f"deploy_policy: region {region!r} is not an AWS region name such as eu-west-1; set ecs_region"
+        )
+    if not ACCOUNT_PATTERN.match(account_id):
+        raise ECSValidationError(f"deploy_policy: account {account_id!r} is not a twelve-digit AWS account ID")
+    if not PARTITION_PATTERN.match(partition):
+        raise ECSValidationError(f"deploy_policy: partition {partition!r} is not an AWS partition such as aws")
+
+
+def _scope_resources(plans: list[dict], arn: _ArnBuilder) -> dict[str, list[str]]:
+    clusters = sorted({plan["cluster"] for plan in plans})
+    services = sorted({arn("ecs", f"service/{plan['cluster']}/{plan['name']}") for plan in plans})
+    families = sorted({arn("ecs", f"task-definition/{plan['family']}:*") for plan in plans})
+    cluster_arns = [arn("ecs", f"cluster/{cluster}") for cluster in clusters]
+    contents = [arn("ecs", f"{kind}/{cluster}/*") for cluster in clusters for kind in ("service", "task")]
+    return {
+        TASK_DEFINITIONS_ANY: ["*"],
+        SERVICES: services,
+        TAGGABLE: services + families,
+        CLUSTERS: cluster_arns,
+        IN_CLUSTERS: ["*"],
+        CLUSTER_CONTENTS: contents,
+    }
+
+
+def _role_arns(plans: list[dict], partition: str, account_id: str) -> list[str]:
+    """The task and execution roles of the plans, as ARNs (a bare role name is one of this account)."""
+    arns = set()
+    for plan in plans:
+        for key in ("execution_role_arn", "task_role_arn"):
+            role = plan.get(key)
+            if not role:
+                continue
+            if not isinstance(role, str) or "*" in role or "?" in role:
+                raise ECSValidationError(f"ecs_services[{plan.get('name')}]: {key} {role!r} must name one IAM role")
+            if not role.startswith("arn:"):
+                role = f"arn:{partition}:iam::{account_id}:role/{role}"
+            elif ":role/" not in role:
+                raise ECSValidationError(f"ecs_services[{plan.get('name')}]: {key} {role!r} is not an IAM role ARN")
+            arns.add(role)
+    if not arns:
+        raise ECSValidationError("deploy_policy: the services declare no execution or task role to pass")
+    return sorted(arns)
+
+
+def _repository_arn(repository: Any, arn: _ArnBuilder) -> str:
+    if isinstance(repository, str) and repository.startswith("arn:"):
+        if ":ecr:" not in repository or ":repository/" not in repository or "*" in repository:
+            raise ECSValidationError(f"ecr repository {repository!r} is not the ARN of one ECR repository")
+        return repository
+    if not isinstance(repository, str) or not REPOSITORY_PATTERN.match(repository):
+        raise ECSValidationError(
+            f"ecr repository {repository!r} is not a repository name (lower-case letters, digits, . _ - and /)"
+        )
+    return arn("ecr", f"repository/{repository}")
+
+
+def _statement(sid: str, actions: set[str], resources: list[str]) -> dict[str, Any]:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": sorted(actions),
+        "Resource": sorted(set(resources)),
+    }

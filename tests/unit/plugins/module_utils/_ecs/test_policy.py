@@ -1,0 +1,500 @@
+"""The deployer's IAM policy: scoping, options, determinism, and proof that it covers every call the modules make.
+
+The coverage tests read the collection's source: every boto3 client call and paginator in plugins/ is found with
+``ast``, turned into its IAM action through botocore's ECS model, and checked against the generated policy. Adding
+a client call to api.py without granting it in policy.py (or declining it in ``NOT_GRANTED``) fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from botocore import xform_name
+
+from ansible_collections.driftless.ecs.plugins.filter.deploy_policy import FilterModule
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import policy
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+
+REPO_ROOT = Path(__file__).resolve().parents[5]
+PLUGINS = REPO_ROOT / "plugins"
+ECS_UTILS = PLUGINS / "module_utils" / "_ecs"
+COLLECTION_UTILS = "ansible_collections.driftless.ecs.plugins.module_utils._ecs"
+DEPLOY_MODULES = ("ecs_taskdef_live", "ecs_service_rollout")
+# Client methods that are not API calls.
+CLIENT_HELPERS = {"get_paginator", "can_paginate", "get_waiter", "close"}
+CLIENT_NAME = re.compile(r"(^|_)client$")
+TASK_DEFINITION_ACTIONS = {
+    "ecs:DeregisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListTaskDefinitions",
+    "ecs:RegisterTaskDefinition",
+}
+
+REGION = "eu-west-1"
+ACCOUNT = "111122223333"
+ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role"
+
+
+def _container(name: str) -> dict:
+    return {"name": name, "image": f"shop/{name}:1"}
+
+
+DECLARED = [
+    {
+        "name": "web",
+        "cluster": "shop-dev",
+        "task_definition": {"family": "shop-dev-web", "containerDefinitions": [_container("app")]},
+        "task_role": {"policy_statements": []},
+    },
+    {
+        "name": "worker",
+        "cluster": "shop-dev",
+        "task_definition": {"containerDefinitions": [_container("worker"), _container("log-router")]},
+    },
+    {
+        "name": "reports",
+        "cluster": "shop-batch",
+        "task_definition": {
+            "family": "reports",
+            "executionRoleArn": "shared-exec",
+            "taskRoleArn": f"{ROLE}/team/reports-task",
+            "containerDefinitions": [_container("reports")],
+        },
+    },
+]
+
+
+@pytest.fixture
+def plans() -> list[dict]:
+    return resolve_services(DECLARED, ACCOUNT)
+
+
+def _policy(plans: list[dict], **options) -> dict:
+    return policy.deploy_policy(plans, REGION, ACCOUNT, **options)
+
+
+def _statement(document: dict, sid: str) -> dict:
+    found = [statement for statement in document["Statement"] if statement["Sid"] == sid]
+    assert len(found) == 1, f"expected one statement {sid}, got {[s['Sid'] for s in document['Statement']]}"
+    return found[0]
+
+
+def _granted(document: dict) -> set[str]:
+    return {action for statement in document["Statement"] for action in statement["Action"]}
+
+
+# Reading the source ------------------------------------------------------------------------------------------
+
+
+def _client_calls(node: ast.AST) -> set[str]:
+    """boto3 operation method names called on a ``client`` (or ``*_client``) inside ``node``, paginators included."""
+    methods = set()
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+            continue
+        owner = call.func.value
+        if not isinstance(owner, ast.Name) or not CLIENT_NAME.search(owner.id):
+            continue
+        method = call.func.attr
+        if method in ("get_paginator", "get_waiter"):
+            argument = call.args[0] if call.args else None
+            assert isinstance(argument, ast.Constant), f"{method} with a name the test cannot read: line {call.lineno}"
+            assert method == "get_paginator", f"waiter {argument.value!r}: teach test_policy.py its operation"
+            methods.add(argument.value)
+        elif method not in CLIENT_HELPERS:
+            methods.add(method)
+    return methods
+
+
+def _to_actions(methods: set[str], ecs_model) -> set[str]:
+    operations = {xform_name(name): name for name in ecs_model.operation_names}
+    unknown = sorted(methods - set(operations))
+    assert not unknown, f"client calls that are not ECS operations: {unknown}; extend policy.py and this test"
+    return {f"ecs:{operations[method]}" for method in methods}
+
+
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), filename=str(path))
+
+
+def _api_call_graph() -> dict[str, set[str]]:
+    """api.py function -> client methods it calls, directly or through other api functions."""
+    tree = _parse(ECS_UTILS / "api.py")
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    direct = {name: _client_calls(node) for name, node in functions.items()}
+    calls = {
+        name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in functions and n.id != name}
+        for name, node in functions.items()
+    }
+    closed = {}
+    for name in functions:
+        seen, todo, methods = set(), [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            methods |= direct[current]
+            todo.extend(calls[current])
+        closed[name] = methods
+    return closed
+
+
+def _imported_utils(tree: ast.Module, inside_ecs: bool) -> set[str]:
+    """Names of the _ecs module_utils files that a file imports (absolute, or relative from inside _ecs)."""
+    names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.module and node.module.startswith(COLLECTION_UTILS + "."):
+            names.add(node.module[len(COLLECTION_UTILS) + 1 :])
+        elif node.module == COLLECTION_UTILS or (inside_ecs and node.level == 1 and not node.module):
+            names.update(alias.name for alias in node.names)
+        elif inside_ecs and node.level == 1:
+            names.add(node.module)
+    return {name for name in names if (ECS_UTILS / f"{name}.py").exists()}
+
+
+def _reachable_methods(module_name: str) -> set[str]:
+    """Client methods a module can reach: every api function referenced by the files it imports, transitively."""
+    graph = _api_call_graph()
+    todo = [(PLUGINS / "modules" / f"{module_name}.py", False)]
+    files: set[Path] = set()
+    while todo:
+        path, inside_ecs = todo.pop()
+        if path in files:
+            continue
+        files.add(path)
+        todo.extend((ECS_UTILS / f"{name}.py", True) for name in _imported_utils(_parse(path), inside_ecs))
+    methods = set()
+    for path in files - {ECS_UTILS / "api.py"}:
+        tree = _parse(path)
+        methods |= _client_calls(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "api":
+                methods |= graph.get(node.attr, set())
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").endswith("api"):
+                for alias in node.names:
+                    methods |= graph.get(alias.name, set())
+    return methods
+
+
+@pytest.fixture(scope="module")
+def called_actions(ecs_model) -> set[str]:
+    """Every ECS action any file under plugins/ calls through a boto3 client."""
+    methods = set()
+    for path in sorted(PLUGINS.rglob("*.py")):
+        methods |= _client_calls(_parse(path))
+    return _to_actions(methods, ecs_model)
+
+
+def _reachable_actions(ecs_model, *modules: str) -> set[str]:
+    methods = set()
+    for module in modules:
+        methods |= _reachable_methods(module)
+    return _to_actions(methods, ecs_model)
+
+
+# Coverage: every call is granted ------------------------------------------------------------------------------
+
+
+def test_the_scan_finds_the_calls_it_must(called_actions):
+    """Guards the scanner itself: if it found nothing, the coverage tests below would pass for nothing."""
+    assert {
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecs:ListTaskDefinitions",  # a paginator
+        "ecs:RegisterTaskDefinition",
+        "ecs:UpdateService",
+    } <= called_actions
+
+
+def test_every_client_call_is_granted_or_declined_with_a_reason(plans, called_actions):
+    everything = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    missing = called_actions - _granted(everything) - set(policy.NOT_GRANTED)
+    assert not missing, (
+        f"plugins/ calls {sorted(missing)} but policy.py neither grants nor declines them: add each to "
+        "DEPLOY_ACTIONS (the deploy playbook calls it), CREATE_ACTIONS, PRUNE_ACTIONS or NOT_GRANTED"
+    )
+    assert all(reason for reason in policy.NOT_GRANTED.values())
+    assert set(policy.NOT_GRANTED) <= called_actions, "NOT_GRANTED lists an action nothing calls any more"
+
+
+def test_the_default_policy_allows_every_call_of_the_deploy_modules(plans, ecs_model):
+    reachable = _reachable_actions(ecs_model, *DEPLOY_MODULES)
+    assert {"ecs:RegisterTaskDefinition", "ecs:UpdateService"} <= reachable
+    # What only happens when a declared service is missing (create), or never in a deploy (NOT_GRANTED).
+    optional = set(policy.CREATE_ACTIONS) | set(policy.NOT_GRANTED)
+    missing = reachable - optional - _granted(_policy(plans))
+    assert not missing, f"the deploy modules call {sorted(missing)}, which the default policy does not allow"
+    missing = reachable - set(policy.NOT_GRANTED) - _granted(_policy(plans, create_services=True))
+    assert not missing, f"the deploy modules call {sorted(missing)}, which create_services does not allow"
+
+
+def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans, ecs_model):
+    reachable = _reachable_actions(ecs_model, *DEPLOY_MODULES)
+    ecs_granted = {action for action in _granted(_policy(plans)) if action.startswith("ecs:")}
+    assert ecs_granted <= reachable
+    assert _granted(_policy(plans)) == {
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecs:RegisterTaskDefinition",
+        "ecs:TagResource",
+        "ecs:UntagResource",
+        "ecs:UpdateService",
+        "iam:PassRole",
+    }
+    create_only = _granted(_policy(plans, create_services=True)) - _granted(_policy(plans))
+    assert create_only == {"ecs:CreateService", "ecs:DescribeClusters"} <= reachable
+
+
+def test_the_prune_option_covers_ecs_taskdef_prune_and_no_more(plans, ecs_model):
+    reachable = _reachable_actions(ecs_model, "ecs_taskdef_prune")
+    pruning = _granted(_policy(plans, prune=True))
+    assert not reachable - set(policy.NOT_GRANTED) - pruning
+    assert pruning - _granted(_policy(plans)) <= reachable
+
+
+def test_declined_actions_are_never_granted(plans):
+    everything = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    assert not set(policy.NOT_GRANTED) & _granted(everything)
+
+
+# Scoping -------------------------------------------------------------------------------------------------------
+
+
+def test_the_whole_default_document(plans):
+    """The exact document: what a reviewer reads, and what changes to policy.py must update on purpose."""
+    assert _policy(plans) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "TaskDefinitionsNoResourceLevel",
+                "Effect": "Allow",
+                "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
+                "Resource": ["*"],
+            },
+            {
+                "Sid": "DeclaredServices",
+                "Effect": "Allow",
+                "Action": ["ecs:DescribeServices", "ecs:UpdateService"],
+                "Resource": [
+                    f"{ARN}:service/shop-batch/reports",
+                    f"{ARN}:service/shop-dev/web",
+                    f"{ARN}:service/shop-dev/worker",
+                ],
+            },
+            {
+                "Sid": "TagDeclaredServicesAndFamilies",
+                "Effect": "Allow",
+                "Action": ["ecs:TagResource", "ecs:UntagResource"],
+                "Resource": [
+                    f"{ARN}:service/shop-batch/reports",
+                    f"{ARN}:service/shop-dev/web",
+                    f"{ARN}:service/shop-dev/worker",
+                    f"{ARN}:task-definition/reports:*",
+                    f"{ARN}:task-definition/shop-dev-web:*",
+                    f"{ARN}:task-definition/worker:*",
+                ],
+            },
+            {
+                "Sid": "PassDeclaredRolesToEcsTasks",
+                "Effect": "Allow",
+                "Action": ["iam:PassRole"],
+                "Resource": [
+                    f"{ROLE}/shared-exec",
+                    f"{ROLE}/shop-dev-web-exec",
+                    f"{ROLE}/shop-dev-web-task",
+                    f"{ROLE}/shop-dev-worker-exec",
+                    f"{ROLE}/team/reports-task",
+                ],
+                "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+            },
+        ],
+    }
+
+
+def test_star_is_only_for_task_definition_actions_and_the_ecr_token(plans):
+    everything = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    for statement in everything["Statement"]:
+        if "*" in statement["Resource"] and "Condition" not in statement:
+            assert set(statement["Action"]) <= TASK_DEFINITION_ACTIONS | {"ecr:GetAuthorizationToken"}, statement
+            assert statement["Resource"] == ["*"]
+    for action in ("ecs:DescribeServices", "ecs:UpdateService", "ecs:TagResource", "iam:PassRole"):
+        for statement in everything["Statement"]:
+            if action in statement["Action"]:
+                assert "*" not in statement["Resource"], (action, statement)
+
+
+def test_services_are_scoped_to_their_arns(plans):
+    statement = _statement(_policy(plans, create_services=True), "DeclaredServices")
+    assert statement["Action"] == ["ecs:CreateService", "ecs:DescribeServices", "ecs:UpdateService"]
+    assert statement["Resource"] == sorted(f"{ARN}:service/{plan['cluster']}/{plan['name']}" for plan in plans)
+
+
+def test_create_services_describes_only_the_declared_clusters(plans):
+    statement = _statement(_policy(plans, create_services=True), "DeclaredClusters")
+    assert statement["Action"] == ["ecs:DescribeClusters"]
+    assert statement["Resource"] == [f"{ARN}:cluster/shop-batch", f"{ARN}:cluster/shop-dev"]
+    assert "Condition" not in statement
+
+
+def test_prune_lists_and_describes_tasks_only_in_the_declared_clusters(plans):
+    document = _policy(plans, prune=True)
+    clusters = [f"{ARN}:cluster/shop-batch", f"{ARN}:cluster/shop-dev"]
+    listing = _statement(document, "ListInDeclaredClusters")
+    assert listing["Action"] == ["ecs:ListServices", "ecs:ListTasks"]
+    assert listing["Resource"] == ["*"]
+    assert listing["Condition"] == {"ArnEquals": {"ecs:cluster": clusters}}
+    reading = _statement(document, "ReadDeclaredClusters")
+    assert reading["Action"] == ["ecs:DescribeServices", "ecs:DescribeTasks"]
+    assert reading["Resource"] == [
+        f"{ARN}:service/shop-batch/*",
+        f"{ARN}:service/shop-dev/*",
+        f"{ARN}:task/shop-batch/*",
+        f"{ARN}:task/shop-dev/*",
+    ]
+    assert reading["Condition"] == {"ArnEquals": {"ecs:cluster": clusters}}
+    anywhere = _statement(document, "TaskDefinitionsNoResourceLevel")
+    assert anywhere["Action"] == sorted(TASK_DEFINITION_ACTIONS)
+
+
+def test_tags_only_on_the_declared_services_and_families(plans):
+    statement = _statement(_policy(plans), "TagDeclaredServicesAndFamilies")
+    families = {resource.split("task-definition/")[1] for resource in statement["Resource"] if "task-def" in resource}
+    assert families == {f"{plan['family']}:*" for plan in plans}
+
+
+def test_pass_role_only_the_declared_roles_only_to_ecs_tasks(plans):
+    statement = _statement(_policy(plans), "PassDeclaredRolesToEcsTasks")
+    expected = {plan["execution_role_arn"] for plan in plans}
+    expected |= {plan["task_role_arn"] for plan in plans if plan["task_role_arn"]}
+    # A bare role name in the task definition is a role of the account.
+    expected = {arn if arn.startswith("arn:") else f"{ROLE}/{arn}" for arn in expected}
+    assert statement["Resource"] == sorted(expected)
+    assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+    assert [s["Sid"] for s in _policy(plans)["Statement"] if "iam:PassRole" in s["Action"]] == [statement["Sid"]]
+
+
+def test_a_service_without_task_role_passes_only_its_execution_role(plans):
+    worker = [plan for plan in plans if plan["name"] == "worker"]
+    statement = _statement(_policy(worker), "PassDeclaredRolesToEcsTasks")
+    assert statement["Resource"] == [f"{ROLE}/shop-dev-worker-exec"]
+
+
+@pytest.mark.parametrize("role", ["*", f"{ROLE}/*", f"{ROLE}/shop-*", "arn:aws:iam::111122223333:user/someone"])
+def test_a_role_that_is_not_one_role_is_rejected(plans, role):
+    broken = [dict(plans[0], task_role_arn=role)]
+    with pytest.raises(ECSValidationError, match="task_role_arn"):
+        _policy(broken)
+
+
+# ECR ------------------------------------------------------------------------------------------------------------
+
+
+def test_no_ecr_access_by_default(plans):
+    assert not [action for action in _granted(_policy(plans)) if action.startswith("ecr:")]
+
+
+def test_ecr_push_on_the_named_repositories(plans):
+    other = "arn:aws:ecr:us-east-1:444455556666:repository/shared/base"
+    document = _policy(plans, ecr_repositories=["shop/web", other, "shop/web"])
+    token = _statement(document, "EcrAuthorizationToken")
+    assert token["Action"] == ["ecr:GetAuthorizationToken"]
+    assert token["Resource"] == ["*"]
+    push = _statement(document, "EcrPushDeclaredRepositories")
+    assert push["Action"] == [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:CompleteLayerUpload",
+        "ecr:InitiateLayerUpload",
+        "ecr:PutImage",
+        "ecr:UploadLayerPart",
+    ]
+    assert push["Resource"] == [f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/shop/web", other]
+    assert [s["Sid"] for s in document["Statement"]][-2:] == ["EcrAuthorizationToken", "EcrPushDeclaredRepositories"]
+
+
+@pytest.mark.parametrize("repository", ["Shop/Web", "shop web", "", "arn:aws:ecr:eu-west-1:111122223333:repository/*"])
+def test_a_bad_repository_is_rejected(plans, repository):
+    with pytest.raises(ECSValidationError, match="repository"):
+        _policy(plans, ecr_repositories=[repository])
+
+
+# Determinism and shape -----------------------------------------------------------------------------------------
+
+
+def test_the_document_does_not_depend_on_declaration_order(plans):
+    options = {"create_services": True, "prune": True, "ecr_repositories": ["b/repo", "a/repo"]}
+    expected = json.dumps(_policy(plans, **options))
+    for seed in range(5):
+        shuffled = list(plans)
+        random.Random(seed).shuffle(shuffled)
+        reversed_repositories = dict(options, ecr_repositories=["a/repo", "b/repo"])
+        assert json.dumps(_policy(shuffled, **reversed_repositories)) == expected
+
+
+def test_every_statement_is_readable_and_sorted(plans):
+    document = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    sids = [statement["Sid"] for statement in document["Statement"]]
+    assert len(sids) == len(set(sids))
+    for statement in document["Statement"]:
+        assert re.match(r"^[A-Za-z0-9]+$", statement["Sid"])
+        assert statement["Effect"] == "Allow"
+        assert statement["Action"] == sorted(set(statement["Action"]))
+        assert statement["Resource"] == sorted(set(statement["Resource"]))
+    # IAM counts the characters without whitespace: 2048 for a user's inline policy, 6144 managed, 10240 role inline.
+    assert len(json.dumps(_policy(plans), separators=(",", ":"))) < 2048
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"), ("eu-west-1", "aws")]
+)
+def test_the_partition_follows_the_region(region, partition):
+    plans = resolve_services(DECLARED[:1], ACCOUNT, partition)
+    document = policy.deploy_policy(plans, region, ACCOUNT)
+    resources = [resource for statement in document["Statement"] for resource in statement["Resource"]]
+    assert all(resource == "*" or resource.startswith(f"arn:{partition}:") for resource in resources)
+    assert f"arn:{partition}:ecs:{region}:{ACCOUNT}:service/shop-dev/web" in resources
+
+
+@pytest.mark.parametrize(
+    ("region", "account", "message"),
+    [
+        ("", ACCOUNT, "region"),
+        ("eu-west", ACCOUNT, "region"),
+        (REGION, "1234", "account"),
+        (REGION, None, "account"),
+    ],
+)
+def test_where_must_be_valid(plans, region, account, message):
+    with pytest.raises(ECSValidationError, match=message):
+        policy.deploy_policy(plans, region, account)
+
+
+def test_no_plans_no_policy():
+    with pytest.raises(ECSValidationError, match="at least one"):
+        policy.deploy_policy([], REGION, ACCOUNT)
+
+
+# The filter -------------------------------------------------------------------------------------------------------
+
+
+def test_the_filter_returns_the_document_and_turns_errors_into_filter_errors(plans):
+    deploy_policy = FilterModule().filters()["deploy_policy"]
+    assert deploy_policy(plans, REGION, int(ACCOUNT)) == _policy(plans)
+    assert deploy_policy(
+        plans, REGION, ACCOUNT, None, create_services="yes", prune=False, ecr_repositories=["shop/web"]
+    ) == _policy(plans, create_services=True, ecr_repositories=["shop/web"])
+    with pytest.raises(AnsibleFilterError, match="region"):
+        deploy_policy(plans, "nowhere", ACCOUNT)
+    with pytest.raises(AnsibleFilterError):
+        deploy_policy(plans, REGION, ACCOUNT, create_services="maybe")
