@@ -1,0 +1,41 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters of the deploy role; their documentation is in the .yml file of each filter's name beside this one."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import deploy_plan
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+
+
+def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_images=None, force_bootstrap_image=False):
+    try:
+        return deploy_plan.taskdef_requests(plans, deploy_image, deploy_images, service_images, force_bootstrap_image)
+    except ECSValidationError as error:
+        raise AnsibleFilterError(str(error)) from None
+
+
+def _rollout_requests(plans, resolved, force_new_deployment=False):
+    try:
+        return deploy_plan.rollout_requests(plans, resolved, force_new_deployment)
+    except ECSValidationError as error:
+        raise AnsibleFilterError(str(error)) from None
+
+
+def _summary(plans, resolved, rolled_out=None):
+    return deploy_plan.summarize(plans, resolved, rolled_out)
+
+
+def _summary_lines(summaries):
+    return deploy_plan.summary_lines(summaries)
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "deploy_taskdef_requests": _taskdef_requests,
+            "deploy_rollout_requests": _rollout_requests,
+            "deploy_summary": _summary,
+            "deploy_summary_lines": _summary_lines,
+        }

@@ -1,0 +1,149 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure: the data the deploy role passes between its two module calls, and the summary it reports.
+
+The role resolves every service with one ecs_taskdef_live call (``definitions``) and rolls them all out with one
+ecs_service_rollout call (``services``), so a deploy of N services starts each module once. These functions build
+those two requests from the service plans and read the answers back into one line of summary per service.
+"""
+
+from __future__ import annotations
+
+from .common import ECSValidationError
+
+
+def images_for(plan: dict, deploy_image: str | None, deploy_images: dict | None, service_images: dict | None) -> dict:
+    """The images to deploy to one service: per-service images win, then deploy_images, then deploy_image.
+
+    ``deploy_image`` names the image of the service's main container. A container not named keeps its live image.
+    """
+    if service_images and plan["name"] in service_images:
+        return dict(service_images[plan["name"]] or {})
+    images = dict(deploy_images or {})
+    if deploy_image:
+        images[plan["main_container"]] = deploy_image
+    return images
+
+
+def taskdef_requests(
+    plans: list[dict],
+    deploy_image: str | None = None,
+    deploy_images: dict | None = None,
+    service_images: dict | None = None,
+    force_bootstrap_image: bool = False,
+) -> list[dict]:
+    """The ``definitions`` list of ecs_taskdef_live, one item per plan, in plan order."""
+    unknown = sorted(set(service_images or {}) - {plan["name"] for plan in plans})
+    if unknown:
+        raise ECSValidationError(f"deploy_service_images names services that are not deployed: {', '.join(unknown)}")
+    return [
+        {
+            "cluster": plan["cluster"],
+            "service": plan["name"],
+            "task_definition": plan["task_definition"],
+            "images": images_for(plan, deploy_image, deploy_images, service_images),
+            "force_bootstrap_image": force_bootstrap_image,
+        }
+        for plan in plans
+    ]
+
+
+def rollout_requests(plans: list[dict], resolved: list[dict], force_new_deployment: bool = False) -> list[dict]:
+    """The ``services`` list of ecs_service_rollout: each plan's settings on the task definition it resolved to."""
+    if len(plans) != len(resolved):
+        raise ECSValidationError(f"{len(plans)} services planned but {len(resolved)} task definitions resolved")
+    requests = []
+    for plan, result in zip(plans, resolved):
+        request = {key: value for key, value in plan["service"].items() if value is not None}
+        request.update(
+            cluster=plan["cluster"],
+            service=plan["name"],
+            task_definition=result["task_definition_arn"],
+            force_new_deployment=force_new_deployment,
+        )
+        requests.append(request)
+    return requests
+
+
+def summarize(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | None) -> list[dict]:
+    """One summary per service: old and new image, old and new revision, outcome and duration.
+
+    Args:
+        plans: the service plans.
+        resolved: ecs_taskdef_live's ``results``.
+        rolled_out: ecs_service_rollout's ``results`` (also present when it failed), or None if it never ran.
+    """
+    rollouts = {(result.get("cluster"), _service_name(result)): result for result in rolled_out or []}
+    summaries = []
+    for plan, taskdef in zip(plans, resolved):
+        rollout = rollouts.get((plan["cluster"], plan["name"]), {})
+        main = next((image for image in taskdef["images"] if image["container"] == plan["main_container"]), {})
+        previous = rollout.get("previous_task_definition_arn") or taskdef.get("live_task_definition_arn")
+        summaries.append(
+            {
+                "service": plan["name"],
+                "cluster": plan["cluster"],
+                "container": plan["main_container"],
+                "old_image": main.get("live_image"),
+                "new_image": main.get("image"),
+                "old_revision": _revision(previous),
+                "new_revision": _revision(taskdef["task_definition_arn"]),
+                "old_task_definition_arn": previous,
+                "new_task_definition_arn": taskdef["task_definition_arn"],
+                "registered": taskdef["registered"],
+                "drift": taskdef.get("drift", []),
+                "outcome": outcome(taskdef, rollout, rolled_out is not None),
+                "rolled_back": bool(rollout.get("rolled_back")),
+                "deployment_id": rollout.get("deployment_id"),
+                "rollout_state": rollout.get("rollout_state"),
+                "message": rollout.get("msg"),
+                "duration": rollout.get("duration"),
+            }
+        )
+    return summaries
+
+
+def outcome(taskdef: dict, rollout: dict, rollout_ran: bool) -> str:
+    """A word for what happened to a service: unchanged, created, deployed, updated, rolled back or failed."""
+    if not rollout_ran:
+        return "not rolled out"
+    if rollout.get("rolled_back"):
+        return "rolled back"
+    if rollout.get("failed"):
+        return "failed"
+    if not rollout.get("changed") and not taskdef.get("changed"):
+        return "unchanged"
+    if rollout.get("action") == "create":
+        return "created"
+    if rollout.get("deployment_id") and rollout.get("rollout_state") == "COMPLETED":
+        return "deployed"
+    return "updated"
+
+
+def summary_lines(summaries: list[dict]) -> list[str]:
+    """Readable lines, one per service, for the deploy log."""
+    lines = []
+    for item in summaries:
+        image = item["new_image"] if item["old_image"] in (None, item["new_image"]) else None
+        image_text = image or f"{item['old_image']} -> {item['new_image']}"
+        revision = (
+            item["new_revision"]
+            if item["old_revision"] in (None, item["new_revision"])
+            else f"{item['old_revision']} -> {item['new_revision']}"
+        )
+        line = f"{item['cluster']}/{item['service']}: {item['outcome']}; {item['container']} {image_text}; {revision}"
+        if item["drift"]:
+            line += f"; kept live {', '.join(d['container'] + ' ' + d['live'] for d in item['drift'])}"
+        if item["duration"] is not None and item["outcome"] not in ("unchanged",):
+            line += f"; {item['duration']:.1f} s"
+        if item["message"]:
+            line += f" ({item['message']})"
+        lines.append(line)
+    return lines
+
+
+def _service_name(result: dict) -> str | None:
+    return result.get("service_name") or (result.get("service") or {}).get("service_name")
+
+
+def _revision(arn: str | None) -> str | None:
+    return arn.rsplit("/", 1)[-1] if arn else None
