@@ -24,10 +24,11 @@ from .common import ECSValidationError
 POLICY_VERSION = "2012-10-17"
 ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
 
-# Scopes: what an action is allowed on. Each scope becomes one statement, in this order.
+# Scopes: what an action is allowed on. Each scope becomes one statement, in SCOPE_ORDER. An action maps to the
+# tuple of scopes it is granted on.
 TASK_DEFINITIONS_ANY = "task_definitions_any"  # ECS evaluates these task definition actions only against "*"
 SERVICES = "services"  # the declared services' ARNs
-TAGGABLE = "taggable"  # the declared services and the revisions of the declared families
+FAMILIES = "families"  # every revision of the declared task definition families
 CLUSTERS = "clusters"  # the declared clusters' ARNs
 IN_CLUSTERS = "in_clusters"  # "*", with the condition ecs:cluster = a declared cluster
 CLUSTER_CONTENTS = "cluster_contents"  # every service and task of the declared clusters
@@ -37,29 +38,29 @@ CLUSTER_CONTENTS = "cluster_contents"  # every service and task of the declared 
 # DescribeTaskDefinition, UpdateService, TagResource/UntagResource of a service). TagResource also authorises the
 # tags sent with RegisterTaskDefinition and CreateService (ECS's tag-on-create check).
 DEPLOY_ACTIONS = {
-    "ecs:DescribeServices": SERVICES,
-    "ecs:DescribeTaskDefinition": TASK_DEFINITIONS_ANY,
-    "ecs:RegisterTaskDefinition": TASK_DEFINITIONS_ANY,
-    "ecs:TagResource": TAGGABLE,
-    "ecs:UntagResource": TAGGABLE,
-    "ecs:UpdateService": SERVICES,
+    "ecs:DescribeServices": (SERVICES,),
+    "ecs:DescribeTaskDefinition": (TASK_DEFINITIONS_ANY,),
+    "ecs:RegisterTaskDefinition": (TASK_DEFINITIONS_ANY,),
+    "ecs:TagResource": (SERVICES, FAMILIES),
+    "ecs:UntagResource": (SERVICES, FAMILIES),
+    "ecs:UpdateService": (SERVICES,),
 }
 # ecs_service_rollout creating a declared service that does not exist yet (the bootstrap role's job, normally):
 # it checks the cluster first.
 CREATE_ACTIONS = {
-    "ecs:CreateService": SERVICES,
-    "ecs:DescribeClusters": CLUSTERS,
+    "ecs:CreateService": (SERVICES,),
+    "ecs:DescribeClusters": (CLUSTERS,),
 }
 # ecs_taskdef_prune with the declared clusters: it lists and describes every service and task of each cluster to
 # find the revisions still in use, then deregisters the old ones.
 PRUNE_ACTIONS = {
-    "ecs:DeregisterTaskDefinition": TASK_DEFINITIONS_ANY,
-    "ecs:DescribeClusters": CLUSTERS,
-    "ecs:DescribeServices": CLUSTER_CONTENTS,
-    "ecs:DescribeTasks": CLUSTER_CONTENTS,
-    "ecs:ListServices": IN_CLUSTERS,
-    "ecs:ListTaskDefinitions": TASK_DEFINITIONS_ANY,
-    "ecs:ListTasks": IN_CLUSTERS,
+    "ecs:DeregisterTaskDefinition": (TASK_DEFINITIONS_ANY,),
+    "ecs:DescribeClusters": (CLUSTERS,),
+    "ecs:DescribeServices": (CLUSTER_CONTENTS,),
+    "ecs:DescribeTasks": (CLUSTER_CONTENTS,),
+    "ecs:ListServices": (IN_CLUSTERS,),
+    "ecs:ListTaskDefinitions": (TASK_DEFINITIONS_ANY,),
+    "ecs:ListTasks": (IN_CLUSTERS,),
 }
 # Calls the collection can make that this policy never grants, and why.
 NOT_GRANTED = {
@@ -80,12 +81,12 @@ ECR_PUSH_ACTIONS = (
 SIDS = {
     TASK_DEFINITIONS_ANY: "TaskDefinitionsNoResourceLevel",
     SERVICES: "DeclaredServices",
-    TAGGABLE: "TagDeclaredServicesAndFamilies",
+    FAMILIES: "TagDeclaredFamilies",
     CLUSTERS: "DeclaredClusters",
     IN_CLUSTERS: "ListInDeclaredClusters",
     CLUSTER_CONTENTS: "ReadDeclaredClusters",
 }
-SCOPE_ORDER = (TASK_DEFINITIONS_ANY, SERVICES, TAGGABLE, CLUSTERS, IN_CLUSTERS, CLUSTER_CONTENTS)
+SCOPE_ORDER = (TASK_DEFINITIONS_ANY, SERVICES, FAMILIES, CLUSTERS, IN_CLUSTERS, CLUSTER_CONTENTS)
 PASS_ROLE_SID = "PassDeclaredRolesToEcsTasks"
 ECR_TOKEN_SID = "EcrAuthorizationToken"
 ECR_PUSH_SID = "EcrPushDeclaredRepositories"
@@ -110,8 +111,8 @@ def granted_actions(create_services: bool = False, prune: bool = False) -> dict[
     granted: dict[str, set[str]] = {}
     tables = [DEPLOY_ACTIONS] + ([CREATE_ACTIONS] if create_services else []) + ([PRUNE_ACTIONS] if prune else [])
     for table in tables:
-        for action, scope in table.items():
-            granted.setdefault(action, set()).add(scope)
+        for action, scopes in table.items():
+            granted.setdefault(action, set()).update(scopes)
     return granted
 
 
@@ -207,7 +208,7 @@ def _scope_resources(plans: list[dict], arn: _ArnBuilder) -> dict[str, list[str]
     return {
         TASK_DEFINITIONS_ANY: ["*"],
         SERVICES: services,
-        TAGGABLE: services + families,
+        FAMILIES: families,
         CLUSTERS: cluster_arns,
         IN_CLUSTERS: ["*"],
         CLUSTER_CONTENTS: contents,

@@ -285,7 +285,7 @@ def test_the_whole_default_document(plans):
             {
                 "Sid": "DeclaredServices",
                 "Effect": "Allow",
-                "Action": ["ecs:DescribeServices", "ecs:UpdateService"],
+                "Action": ["ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:UpdateService"],
                 "Resource": [
                     f"{ARN}:service/shop-batch/reports",
                     f"{ARN}:service/shop-dev/web",
@@ -293,13 +293,10 @@ def test_the_whole_default_document(plans):
                 ],
             },
             {
-                "Sid": "TagDeclaredServicesAndFamilies",
+                "Sid": "TagDeclaredFamilies",
                 "Effect": "Allow",
                 "Action": ["ecs:TagResource", "ecs:UntagResource"],
                 "Resource": [
-                    f"{ARN}:service/shop-batch/reports",
-                    f"{ARN}:service/shop-dev/web",
-                    f"{ARN}:service/shop-dev/worker",
                     f"{ARN}:task-definition/reports:*",
                     f"{ARN}:task-definition/shop-dev-web:*",
                     f"{ARN}:task-definition/worker:*",
@@ -336,7 +333,13 @@ def test_star_is_only_for_task_definition_actions_and_the_ecr_token(plans):
 
 def test_services_are_scoped_to_their_arns(plans):
     statement = _statement(_policy(plans, create_services=True), "DeclaredServices")
-    assert statement["Action"] == ["ecs:CreateService", "ecs:DescribeServices", "ecs:UpdateService"]
+    assert statement["Action"] == [
+        "ecs:CreateService",
+        "ecs:DescribeServices",
+        "ecs:TagResource",
+        "ecs:UntagResource",
+        "ecs:UpdateService",
+    ]
     assert statement["Resource"] == sorted(f"{ARN}:service/{plan['cluster']}/{plan['name']}" for plan in plans)
 
 
@@ -368,9 +371,14 @@ def test_prune_lists_and_describes_tasks_only_in_the_declared_clusters(plans):
 
 
 def test_tags_only_on_the_declared_services_and_families(plans):
-    statement = _statement(_policy(plans), "TagDeclaredServicesAndFamilies")
-    families = {resource.split("task-definition/")[1] for resource in statement["Resource"] if "task-def" in resource}
-    assert families == {f"{plan['family']}:*" for plan in plans}
+    document = _policy(plans)
+    statement = _statement(document, "TagDeclaredFamilies")
+    assert statement["Resource"] == sorted(f"{ARN}:task-definition/{plan['family']}:*" for plan in plans)
+    tagging = [s for s in document["Statement"] if "ecs:TagResource" in s["Action"]]
+    assert [s["Sid"] for s in tagging] == ["DeclaredServices", "TagDeclaredFamilies"]
+    assert tagging[0]["Action"] == sorted(tagging[0]["Action"])
+    for untagging in document["Statement"]:
+        assert ("ecs:TagResource" in untagging["Action"]) == ("ecs:UntagResource" in untagging["Action"])
 
 
 def test_pass_role_only_the_declared_roles_only_to_ecs_tasks(plans):
