@@ -1,37 +1,83 @@
 #!/usr/bin/env bash
-# The demo: starts the local sandbox, runs demo.yml against it with the installed collection, stops the sandbox.
-# Run it with `make demo`, which builds and installs the collection first.
+# The demo: the whole driftless.ecs story against the local sandbox, with no AWS account.
+# Run it with `make demo`, which builds and installs the collection first. It starts the sandbox, prepares it like
+# an AWS account a team already has, runs the collection's playbooks step by step, and stops the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port="${SANDBOX_PORT:-5000}"
 url="http://127.0.0.1:${port}"
 install_root="${INSTALL_ROOT:-.cache/collections}"
-log_dir=".cache/demo"
-mkdir -p "$log_dir"
+work=".cache/demo"
+inventory="$work/inventory"
+rm -rf "$work" && mkdir -p "$work"
+
 healthy() { python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$url/_sandbox/health" >/dev/null 2>&1; }
+control() { python -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST"), timeout=5)' "$url/_sandbox/$1" "$2"; }
 
 if healthy; then
   echo "Port $port already answers; stop what runs there or use: make demo SANDBOX_PORT=5055" >&2
   exit 1
 fi
-
-python -m sandbox --port "$port" >"$log_dir/sandbox.log" 2>&1 &
+python -m sandbox --port "$port" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 stop_sandbox() { kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null || true; }
 trap stop_sandbox EXIT
-
 for _ in $(seq 1 100); do
   healthy && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { echo "the sandbox did not start; see $log_dir/sandbox.log" >&2; exit 1; }
+  kill -0 "$sandbox_pid" 2>/dev/null || { echo "the sandbox did not start; see $work/sandbox.log" >&2; exit 1; }
   sleep 0.2
 done
-echo "Sandbox (moto with simulated ECS deployments) listening on $url"
 
 export AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo-secret AWS_DEFAULT_REGION=us-east-1
 export ANSIBLE_COLLECTIONS_PATH="$install_root" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=true
-export ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
-export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_LOCALHOST_WARNING=false
+export ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_DEPRECATION_WARNINGS=false ANSIBLE_RETRY_FILES_ENABLED=false
 
+step() {
+  printf '\n\033[1m==> %s\033[0m\n    %s\n\n' "$1" "$2"
+}
+play() { ansible-playbook -i "$inventory" "$@"; }
+
+step "The sandbox" "moto's server on $url, with ECS rolling deployments, circuit breakers and rollbacks simulated."
+cp -r inventories/example "$inventory"
+mkdir -p "$inventory/host_vars"
 ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" \
-  -e "sandbox_url=$url" demo/demo.yml
+  -e "demo_inventory_dir=$PWD/$inventory" demo/prepare.yml >"$work/prepare.log" \
+  || { cat "$work/prepare.log"; exit 1; }
+echo "    Made a VPC, subnets, a security group and an ALB listener in dev (account 123456789012) and prod"
+echo "    (account 222222222222, reached through the role inventories/example assumes)."
+
+step "1. Bootstrap dev" "Cluster, log groups, least-privilege IAM roles, the ALB target group and rule, the first revision with the bootstrap image, and the services."
+play driftless.ecs.bootstrap -e target=dev
+
+step "2. Deploy a new image of web" "CI passes the image it built; the worker and the sidecar keep what runs live."
+play driftless.ecs.deploy -e target=dev -e deploy_service=web -e deploy_image=public.ecr.aws/nginx/nginx:1.28
+
+step "3. Run the same deploy again" "Nothing to register, nothing to roll out: every task reports ok, the recap shows changed=0."
+play driftless.ecs.deploy -e target=dev -e deploy_service=web -e deploy_image=public.ecr.aws/nginx/nginx:1.28
+
+step "4. An outside pipeline deploys web out of band" "With plain boto3, the way ecs-deploy does: copy the live revision with a new image, register it, move the service."
+python demo/outside_pipeline.py shop-dev web app public.ecr.aws/nginx/nginx:1.29-hotfix
+
+step "5. Deploy again without an image" "The image the pipeline deployed runs live, so it is kept: nothing is registered, the service is not touched."
+play driftless.ecs.deploy -e target=dev
+
+step "6. Change an environment variable" "A real change: one new revision, which keeps the live image 1.29-hotfix, rolled out and followed to COMPLETED."
+play driftless.ecs.deploy -e target=dev -e shop_log_level=debug
+
+step "7. Deploy an image whose tasks fail" "The circuit breaker trips, ECS rolls back, and the deploy says so and fails: a rolled-back deploy is never a success."
+control failing-images '{"patterns": ["*:broken*"]}'
+if play driftless.ecs.deploy -e target=dev -e shop_log_level=debug -e deploy_service=web \
+     -e deploy_image=public.ecr.aws/nginx/nginx:broken; then
+  echo "the broken deploy should have failed" >&2
+  exit 1
+fi
+control failing-images '{"patterns": []}'
+echo "    As expected: the deploy failed, and web runs its previous revision again."
+
+step "8. Promote dev to prod" "Bootstrap prod (another account), then promote exactly what runs in dev, by digest where there is one."
+play driftless.ecs.bootstrap -e target=prod
+play driftless.ecs.promote -e promote_from=dev -e promote_to=prod -e promote_approve=true -e shop_log_level=debug
+
+step "Done" "Every step above ran against the sandbox; sandbox calls: $(python -c 'import json, sys, urllib.request; calls = json.load(urllib.request.urlopen(sys.argv[1])); print(sum(v for k, v in calls.items() if isinstance(v, int)))' "$url/_sandbox/calls") AWS API calls."
