@@ -152,7 +152,7 @@ def run_rollout(
     deadline = started + settings.wait_timeout
 
     _read(client, targets)
-    _resolve_task_definitions(client, targets)
+    _resolve_task_definitions(client, targets, settings.check_mode)
     if not settings.check_mode:
         _wait_for_running_deployments(client, targets, deadline, settings, clock)
     for target in targets:
@@ -222,11 +222,14 @@ def _read(client: Any, targets: list[Target]) -> None:
             raise ECSValidationError(f"cluster: cluster {cluster!r} does not exist or is not ACTIVE")
 
 
-def _resolve_task_definitions(client: Any, targets: list[Target]) -> None:
+def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bool = False) -> None:
     """Check that declared task definitions exist, and resolve a bare family to its newest revision.
 
     The one the service already runs is known to exist and to fit the service, so it costs no call: a run that
     changes nothing makes one DescribeServices and nothing else.
+
+    In check mode, ecs_taskdef_live returns the revision it would register: one past the family's newest. That
+    revision cannot exist yet, and is accepted so that a whole deploy can be previewed; any other missing one fails.
     """
     described: dict[str, dict | None] = {}
     for target in targets:
@@ -240,6 +243,8 @@ def _resolve_task_definitions(client: Any, targets: list[Target]) -> None:
         if declared not in described:
             described[declared] = api.describe_task_definition(client, declared)
         definition = described[declared]
+        if definition is None and check_mode and _is_next_revision(client, declared):
+            continue
         if definition is None:
             raise ECSValidationError(f"{target.prefix}task_definition: {declared!r} does not exist")
         if definition.get("status") == "INACTIVE":
@@ -251,6 +256,15 @@ def _resolve_task_definitions(client: Any, targets: list[Target]) -> None:
                 "which needs network_configuration (subnets and security_groups)"
             )
         target.options = dict(target.options, task_definition=definition["taskDefinitionArn"])
+
+
+def _is_next_revision(client: Any, declared: str) -> bool:
+    """Whether ``declared`` is the revision the next registration of its family would get."""
+    revision = api.revision_of(declared)
+    if revision is None:
+        return False
+    newest = api.describe_task_definition(client, api.family_of(declared))
+    return revision == (newest["revision"] + 1 if newest else 1)
 
 
 def _wait_for_running_deployments(
