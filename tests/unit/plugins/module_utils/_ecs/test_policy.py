@@ -441,13 +441,12 @@ def test_a_bad_repository_is_rejected(plans, repository):
 
 
 def test_the_document_does_not_depend_on_declaration_order(plans):
-    options = {"create_services": True, "prune": True, "ecr_repositories": ["b/repo", "a/repo"]}
-    expected = json.dumps(_policy(plans, **options))
+    expected = json.dumps(_policy(plans, create_services=True, prune=True, ecr_repositories=["b/repo", "a/repo"]))
     for seed in range(5):
         shuffled = list(plans)
         random.Random(seed).shuffle(shuffled)
-        reversed_repositories = dict(options, ecr_repositories=["a/repo", "b/repo"])
-        assert json.dumps(_policy(shuffled, **reversed_repositories)) == expected
+        document = _policy(shuffled, create_services=True, prune=True, ecr_repositories=["a/repo", "b/repo"])
+        assert json.dumps(document) == expected
 
 
 def test_every_statement_is_readable_and_sorted(plans):
