@@ -101,7 +101,8 @@ def _client_calls(node: ast.AST) -> set[str]:
         if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
             continue
         owner = call.func.value
-        if not isinstance(owner, ast.Name) or not CLIENT_NAME.search(owner.id):
+        owner_name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+        if not CLIENT_NAME.search(owner_name):
             continue
         method = call.func.attr
         if method in ("get_paginator", "get_waiter"):
@@ -261,6 +262,22 @@ def test_the_prune_option_covers_ecs_taskdef_prune_and_no_more(plans, ecs_model)
     pruning = _granted(_policy(plans, prune=True))
     assert not reachable - set(policy.NOT_GRANTED) - pruning
     assert pruning - _granted(_policy(plans)) <= reachable
+
+
+def test_the_scan_sees_a_new_call_in_any_form(ecs_model):
+    """What another api.py function would look like: each form of call is found and named as IAM names it."""
+    source = """
+def list_service_deployments(client, cluster, service):
+    for page in client.get_paginator("list_service_deployments").paginate(cluster=cluster, service=service):
+        yield page
+def describe_service_deployments(self, arns):
+    return self.ecs_client.describe_service_deployments(serviceDeploymentArns=arns, aws_retry=True)
+def not_a_call(client):
+    return client.meta.service_model.operation_model("UpdateService")
+"""
+    found = _to_actions(_client_calls(ast.parse(source)), ecs_model)
+    assert found == {"ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"}
+    assert not found & _granted(_policy(resolve_services(DECLARED, ACCOUNT), create_services=True, prune=True))
 
 
 def test_declined_actions_are_never_granted(plans):
