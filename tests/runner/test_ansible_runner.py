@@ -21,7 +21,9 @@ def _extravars(subnets: list[str], **more) -> dict:
 
 
 def test_deploy_succeeds_and_publishes_the_summary_as_artifacts(sandbox, subnets, private_data_dir) -> None:
-    job = private_data_dir.run("deploy", _extravars(subnets, deploy_service="web", deploy_image=NEW_IMAGE))
+    # In a workflow, AWX passes the artifacts of earlier jobs as extra vars: here, a stale summary.
+    stale = {"deploy_summary": [{"service": "stale", "outcome": "deployed"}], "deploy_failed": True}
+    job = private_data_dir.run("deploy", _extravars(subnets, deploy_service="web", deploy_image=NEW_IMAGE, **stale))
 
     assert (job.status, job.rc) == ("successful", 0), job.stdout()
     # AWX reads the set_stats data of a job from the playbook_on_stats event's artifact_data, stores it as the
