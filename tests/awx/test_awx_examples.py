@@ -1,0 +1,115 @@
+"""examples/awx/configure.yml: it parses, and what it would define in AWX matches the declared services.
+
+Without an AWX to talk to, the playbook's ``plan`` tag shows the surveys, job templates and workflows it would
+define; these tests read that and check it against the example inventory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+
+PLAYBOOK = REPO_ROOT / "examples" / "awx" / "configure.yml"
+INVENTORY = REPO_ROOT / "inventories" / "example"
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str, json_output: bool = False) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "false",
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+    }
+    # Nothing may reach an AWX: these runs must not need one.
+    for name in ("CONTROLLER_HOST", "TOWER_HOST", "CONTROLLER_OAUTH_TOKEN"):
+        env.pop(name, None)
+    if json_output:
+        env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
+    return subprocess.run(
+        [str(BIN / "ansible-playbook"), str(PLAYBOOK), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def plan() -> dict:
+    result = _run("-i", str(INVENTORY), "--tags", "plan", json_output=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(result.stdout[result.stdout.index("{") :])
+    for play in document["plays"]:
+        for task in play["tasks"]:
+            if task["task"]["name"] == "Show what will be defined":
+                return task["hosts"]["localhost"]["msg"]
+    raise AssertionError("the plan task did not run")
+
+
+def _declared_services() -> list[str]:
+    declared = yaml.safe_load((INVENTORY / "group_vars" / "all.yml").read_text())
+    return [service["name"] for service in declared["ecs_services"]]
+
+
+def _question(survey: dict, variable: str) -> dict:
+    (question,) = [question for question in survey["spec"] if question["variable"] == variable]
+    return question
+
+
+def test_syntax_check() -> None:
+    result = _run("-i", str(INVENTORY), "--syntax-check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_surveys_offer_exactly_the_declared_services_and_environments(plan: dict) -> None:
+    services = _declared_services()
+    assert plan["services"] == services
+    assert plan["environments"] == ["dev", "staging", "prod"]
+    surveys = plan["surveys"]
+    for key in ("bootstrap", "deploy", "promote"):
+        question = _question(surveys[key], "awx_service")
+        assert question["type"] == "multiplechoice"
+        assert question["choices"] == services
+        assert question["required"] is True
+    assert _question(surveys["deploy"], "awx_target")["choices"] == plan["environments"]
+    assert _question(surveys["deploy"], "awx_image")["type"] == "text"
+    assert _question(surveys["promote"], "awx_promote_to")["default"] == "prod"
+    # One workflow per service; its survey asks for the image only, and must have it.
+    assert plan["workflows"] == [f"driftless.ecs {name}: dev to prod" for name in services]
+    (image,) = surveys["workflow"]["spec"]
+    assert (image["variable"], image["required"]) == ("awx_image", True)
+
+
+def test_job_templates_map_every_survey_answer_onto_the_playbook_variables(plan: dict) -> None:
+    templates = {template["key"]: template for template in plan["job_templates"]}
+    assert set(templates) == {"bootstrap", "deploy", "promote"}
+    for key, template in templates.items():
+        assert (REPO_ROOT / "playbooks" / template["playbook"]).is_file()
+        mapped = " ".join(str(value) for value in template["extra_vars"].values())
+        for question in plan["surveys"][key]["spec"]:
+            assert "{{ " + question["variable"] in mapped, f"{key}: {question['variable']} reaches no variable"
+    # AWX gets the mapping itself, to resolve at run time, not what it resolved to here.
+    assert templates["deploy"]["extra_vars"]["deploy_image"] == "{{ awx_image | default('') }}"
+    assert templates["deploy"]["extra_vars"]["target"] == "{{ awx_target }}"
+    # A workflow's survey answers reach all of its jobs: the promote job must not turn the image into a deploy_image.
+    assert "awx_image" not in json.dumps(templates["promote"]["extra_vars"])
+    assert templates["promote"]["extra_vars"]["promote_approve"] is True
+
+
+def test_an_inventory_without_services_is_refused() -> None:
+    result = _run("-i", "localhost,", "--tags", "plan")
+    assert result.returncode != 0
+    assert "give the inventory that declares ecs_services" in result.stdout + result.stderr
