@@ -1,0 +1,116 @@
+"""The bootstrap role and playbook against the sandbox: early failure, a second run that changes nothing, check mode.
+
+The playbook runs exactly as users run it, ``driftless.ecs.bootstrap`` with the example inventory, its environment's
+network and load balancer replaced by ones made here with boto3.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.integration.conftest import run_playbook
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLE_INVENTORY = str(REPO_ROOT / "inventories" / "example")
+WRITE_CALL = re.compile(r":(Create|Put|Register|Update|Modify|Delete|Deregister|Set|Tag|Untag|Attach|Authorize)")
+
+
+def _client(sandbox, service: str):
+    env = sandbox.env()
+    return boto3.client(
+        service,
+        endpoint_url=sandbox.url,
+        region_name="us-east-1",
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def _writes(sandbox) -> dict:
+    return {key: count for key, count in sandbox.calls().items() if WRITE_CALL.search(key)}
+
+
+def _recap_changed(output: str) -> int:
+    found = re.search(r"shop-dev\s+:\s+ok=\d+\s+changed=(\d+)", output)
+    assert found, output
+    return int(found.group(1))
+
+
+@pytest.fixture
+def environment(clean_sandbox):
+    """The dev environment of the example inventory: a VPC, two subnets, a security group, an ALB and its listener."""
+    ec2, elbv2 = _client(clean_sandbox, "ec2"), _client(clean_sandbox, "elbv2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.30.{index}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        for index, zone in enumerate(["us-east-1a", "us-east-1b"], start=1)
+    ]
+    group_id = ec2.create_security_group(GroupName="shop-dev", Description="shop dev", VpcId=vpc_id)["GroupId"]
+    balancer_arn = elbv2.create_load_balancer(
+        Name="shop-dev", Subnets=subnets, SecurityGroups=[group_id], Scheme="internal", Type="application"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    listener_arn = elbv2.create_listener(
+        LoadBalancerArn=balancer_arn,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
+    )["Listeners"][0]["ListenerArn"]
+    clean_sandbox.control("calls/reset", {})
+    return {
+        "target": "dev",
+        "ecs_region": "us-east-1",
+        "shop_account_id": "123456789012",
+        "shop_vpc_id": vpc_id,
+        "shop_subnets": subnets,
+        "shop_security_groups": [group_id],
+        "shop_listener_arn": listener_arn,
+        "bootstrap_poll_interval": 0.2,
+        "bootstrap_wait_timeout": 120,
+    }
+
+
+def _bootstrap(sandbox, extra_vars: dict, *args: str):
+    return run_playbook(sandbox, "bootstrap_playbook.yml", extra_vars, args=("-i", EXAMPLE_INVENTORY, *args))
+
+
+def test_too_long_cluster_name_fails_before_any_write(clean_sandbox):
+    run = run_playbook(clean_sandbox, "bootstrap_long_name.yml")
+
+    assert run.rc != 0, run.output
+    assert "shop-development-eu-central-blue-web is" in run.output, run.output
+    assert "36 characters and AWS allows 32" in run.output, run.output
+    assert _writes(clean_sandbox) == {}
+
+
+def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
+    first = _bootstrap(clean_sandbox, environment)
+    assert first.rc == 0, first.output
+    assert _recap_changed(first.output) > 0
+    created = _writes(clean_sandbox)
+    assert created["ecs:CreateService"] == 2, created
+    assert created["ecs:RegisterTaskDefinition"] == 2, created
+
+    clean_sandbox.control("calls/reset", {})
+    second = _bootstrap(clean_sandbox, environment)
+
+    assert second.rc == 0, second.output
+    assert _recap_changed(second.output) == 0, second.output
+    assert _writes(clean_sandbox) == {}
+    assert "shop-dev/web: exists, left to the deploy role" in second.output
+
+    check = _bootstrap(clean_sandbox, environment, "--check")
+    assert check.rc == 0, check.output
+    assert _recap_changed(check.output) == 0, check.output
+
+
+def test_check_mode_on_a_new_environment_reports_changes_and_writes_nothing(environment, clean_sandbox):
+    run = _bootstrap(clean_sandbox, environment, "--check")
+
+    assert run.rc == 0, run.output
+    assert _recap_changed(run.output) > 0
+    assert "shop-dev/web: would be created" in run.output, run.output
+    assert _writes(clean_sandbox) == {}
