@@ -93,6 +93,7 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     created = _writes(clean_sandbox)
     assert created["ecs:CreateService"] == 2, created
     assert created["ecs:RegisterTaskDefinition"] == 2, created
+    assert "shop-dev/web: created on shop-dev-web:1 (new revision) with public.ecr.aws/nginx/nginx:1.27" in first.output
 
     clean_sandbox.control("calls/reset", {})
     second = _bootstrap(clean_sandbox, environment)
@@ -100,7 +101,7 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     assert second.rc == 0, second.output
     assert _recap_changed(second.output) == 0, second.output
     assert _writes(clean_sandbox) == {}
-    assert "shop-dev/web: exists, left to the deploy role" in second.output
+    assert "shop-dev/web: exists, left as it runs" in second.output
 
     check = _bootstrap(clean_sandbox, environment, "--check")
     assert check.rc == 0, check.output
