@@ -115,3 +115,10 @@ def test_check_mode_on_a_new_environment_reports_changes_and_writes_nothing(envi
     assert _recap_changed(run.output) > 0
     assert "shop-dev/web: would be created" in run.output, run.output
     assert _writes(clean_sandbox) == {}
+
+
+def test_iam_tag_writes_only_the_roles(environment, clean_sandbox):
+    run = _bootstrap(clean_sandbox, environment, "--tags", "bootstrap_iam")
+
+    assert run.rc == 0, run.output
+    assert sorted(_writes(clean_sandbox)) == ["iam:CreateRole", "iam:PutRolePolicy"], run.output
