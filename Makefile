@@ -21,7 +21,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export ANSIBLE_NOCOLOR ?= 1
 
 .PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration molecule test demo sandbox \
-	build install clean bench
+	build install clean bench docs
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -76,7 +76,10 @@ integration: venv ## Real modules through ansible-playbook against private sandb
 molecule: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## Molecule scenarios of the roles, against the sandbox
 	$(BIN)/python hack/molecule_run.py
 
-test: lint sanity unit sandbox-tests integration molecule ## The whole suite (what CI runs)
+docs: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## HTML documentation (antsibull-docs, Sphinx) into docs/build; fails on any warning
+	ANSIBLE_COLLECTIONS_PATH="$(abspath $(DEV_COLLECTIONS))" $(BIN)/python hack/build_docs.py --dest docs/build --work $(CACHE)/docs
+
+test: lint sanity unit sandbox-tests integration molecule docs ## The whole suite (what CI runs)
 
 build: venv ## Build the collection tarball into build/
 	mkdir -p build
