@@ -27,6 +27,8 @@ from .taskdef_normalize import KEYED_LISTS, normalize_task_definition, tags_to_d
 from .taskdef_validate import prepare_declared_definition, validate_images
 
 REGISTER_ATTEMPTS = 4
+# A throttled registration was not performed: as many tries as common.WRITE_RETRY gives the other writes.
+THROTTLED_ATTEMPTS = 11
 
 
 def prepare_item(item: dict, request_shape: Any, prefix: str = "") -> dict:
@@ -165,17 +167,25 @@ def apply_plan(client: Any, item: dict, plan: dict, check_mode: bool, sleep: Cal
     return outcome
 
 
-def register_once(client: Any, request: dict, sleep: Callable[[float], None], attempts: int = REGISTER_ATTEMPTS):
+def register_once(
+    client: Any,
+    request: dict,
+    sleep: Callable[[float], None],
+    attempts: int = REGISTER_ATTEMPTS,
+    throttled_attempts: int = THROTTLED_ATTEMPTS,
+):
     """Register ``request`` and never leave two revisions of it.
 
     RegisterTaskDefinition is not idempotent: a call whose response was lost (a 5xx, a reset connection, a read
     timeout) may have registered the revision anyway. Before trying again, the family's newest revision is read;
     if it holds this content, it is the one this call made. A throttled call was not performed, so it is simply
-    sent again after a pause.
+    sent again after a pause; throttling has its own, larger budget (``throttled_attempts``, as many as the other
+    writes get), so that a busy account does not use up the ``attempts`` meant for lost responses.
     """
     request = _register_request(request)
     last_error: Exception | None = None
-    for attempt in range(attempts):
+    failures = throttles = 0
+    while True:
         try:
             return api.register_task_definition(client, request)
         except botocore.exceptions.ClientError as error:
@@ -185,15 +195,23 @@ def register_once(client: Any, request: dict, sleep: Callable[[float], None], at
                 raise AnsibleECSError(message="Failed to register task definition", exception=error) from error
             last_error = error
             if code in THROTTLING_CODES:
-                sleep(_backoff(attempt))
+                throttles += 1
+                if throttles >= throttled_attempts:
+                    break
+                sleep(_backoff(throttles - 1))
                 continue
         except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as error:
             last_error = error
-        sleep(_backoff(attempt))
+        failures += 1
+        sleep(_backoff(failures - 1))
         newest = api.describe_task_definition(client, request["family"])
         if newest and _same_revision_content(newest, request):
             return newest
-    raise AnsibleECSError(message=f"Failed to register task definition after {attempts} attempts", exception=last_error)
+        if failures >= attempts:
+            break
+    raise AnsibleECSError(
+        message=f"Failed to register task definition after {failures + throttles} attempts", exception=last_error
+    )
 
 
 def retag(client: Any, arn: str, live_tags: Any, wanted_tags: Any) -> None:

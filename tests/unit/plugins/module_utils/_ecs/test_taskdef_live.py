@@ -135,7 +135,7 @@ def test_a_rejected_registration_fails_at_once():
 
 
 def test_registration_gives_up_after_its_attempts_and_leaves_nothing():
-    ecs = FakeECS(["throttle", "throttle", "throttle", "throttle", "throttle"])
-    with pytest.raises(AnsibleECSError, match="after 4 attempts"):
+    ecs = FakeECS(["throttle"] * 12)
+    with pytest.raises(AnsibleECSError, match="after 11 attempts"):
         register_once(ecs, DECLARED, sleep=lambda seconds: None)
     assert ecs.revisions == []
