@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_normalize import normalize_task_definition
-
 from tests.reliability.conftest import (
     CLUSTER,
     client,
@@ -108,4 +107,5 @@ def test_a_lost_register_response_leaves_exactly_one_new_revision(clean_sandbox,
     service = _live(clean_sandbox, ["lost"])["lost"]
     assert service["taskDefinition"] == revisions[1]["taskDefinitionArn"]
     assert service["deployments"][0]["rolloutState"] == "COMPLETED"
-    assert "it-deploy/lost: deployed; app public.ecr.aws/nginx/nginx:1.27 -> public.ecr.aws/nginx/nginx:1.28" in run.output, run.output[-3000:]
+    line = f"it-deploy/lost: deployed; app public.ecr.aws/nginx/nginx:1.27 -> {NEW_IMAGE}; rel-lost:1 -> rel-lost:2"
+    assert line in run.output, run.output[-3000:]
