@@ -9,6 +9,7 @@ Service tasks belong to a deployment (``startedBy`` is the deployment id); RunTa
 from __future__ import annotations
 
 import copy
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -210,6 +211,10 @@ class Task:
             container["memory"] = str(definition["memory"])
         if definition.get("memoryReservation") is not None:
             container["memoryReservation"] = str(definition["memoryReservation"])
+        if self.last_status == RUNNING:
+            # ECS reports the digest of what the agent pulled. The sandbox has no registry: a tag's "content" is
+            # the hash of its reference, so the same reference always pulls the same digest.
+            container["imageDigest"] = image_digest(definition.get("image") or "")
         if self.last_status == STOPPED and self.exit_code is not None:
             failed = definition["name"] in self.failed_containers
             container["exitCode"] = 1 if failed else 0
@@ -340,3 +345,10 @@ def run_task(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
         store.tasks[task.arn] = task
         tasks.append(task.describe())
     return {"tasks": tasks, "failures": []}
+
+
+def image_digest(image: str) -> str:
+    """The digest a pull of ``image`` gives: its own digest when pinned, else a stable hash of the reference."""
+    if "@" in image:
+        return image.split("@", 1)[1]
+    return "sha256:" + hashlib.sha256(image.encode()).hexdigest()

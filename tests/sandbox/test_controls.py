@@ -132,7 +132,7 @@ def test_throttle_rate_is_a_share_and_repeatable_with_a_seed(sandbox, aws):
 
     def pattern() -> list[bool]:
         outcome = []
-        for _ in range(40):
+        for _attempt in range(40):
             try:
                 ecs.list_clusters()
                 outcome.append(True)
@@ -152,7 +152,7 @@ def test_throttle_rate_is_a_share_and_repeatable_with_a_seed(sandbox, aws):
 def test_botocore_retries_through_throttling(sandbox, aws):
     ecs = aws("ecs", retries={"total_max_attempts": 10, "mode": "standard"})
     sandbox.post("throttle", {"rate": 0.5, "seed": 1})
-    for _ in range(3):
+    for _call in range(3):
         ecs.list_clusters()
     calls = sandbox.calls()
     assert calls["ecs:ListClusters"] == 3 + calls["throttled"]["ecs:ListClusters"]
@@ -180,7 +180,7 @@ def test_lose_response_performs_the_action_then_answers_500(sandbox, aws):
 def test_error_fault_does_not_perform_the_action(sandbox, aws):
     iam = aws("iam", **NO_RETRIES)
     sandbox.post("faults", {"faults": [{"action": "iam:CreateRole", "mode": "error", "count": 2}]})
-    for _ in range(2):
+    for _call in range(2):
         with pytest.raises(ClientError) as error:
             iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")
         assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500

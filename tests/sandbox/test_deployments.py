@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 
@@ -357,3 +358,19 @@ def test_at_most_100_events_are_kept(sandbox, ecs, cluster):
     assert len(events) == 100
     times = [event["createdAt"] for event in events]
     assert times == sorted(times, reverse=True)
+
+
+def test_running_containers_report_the_digest_of_their_image(ecs, cluster):
+    register(ecs, image="registry.example/web:1.0")
+    create(ecs, desired=1)
+    wait_for(completed(ecs, "svc"), what="deployment")
+    (task,) = tasks_of(ecs)
+    (container,) = task["containers"]
+    expected = "sha256:" + hashlib.sha256(b"registry.example/web:1.0").hexdigest()
+    assert container["imageDigest"] == expected
+    pinned = "registry.example/web@sha256:" + "a" * 64
+    register(ecs, family="pinned", image=pinned)
+    create(ecs, name="pinned", desired=1, definition="pinned")
+    wait_for(completed(ecs, "pinned"), what="pinned deployment")
+    (task,) = tasks_of(ecs, "pinned")
+    assert task["containers"][0]["imageDigest"] == "sha256:" + "a" * 64
