@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 BIN = Path(sys.executable).parent
 EE_FILE = REPO_ROOT / "meta" / "execution-environment.yml"
@@ -99,9 +99,29 @@ def test_context_installs_the_python_and_system_packages(context: Path) -> None:
     assert "install-from-bindep" in containerfile
 
 
-def test_introspection_finds_the_collection_requirements(context: Path, tmp_path: Path) -> None:
-    """The build's own introspection, over this collection installed as a collection: what any EE that lists
-    driftless.ecs gets, even one that never names our requirements.txt or bindep.txt."""
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The collection as a build installs it: built with ansible-galaxy, installed from the tarball."""
+    work = tmp_path_factory.mktemp("galaxy")
+    galaxy = str(BIN / "ansible-galaxy")
+    built = subprocess.run(
+        [galaxy, "collection", "build", "--force", "--output-path", str(work), str(REPO_ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (tarball,) = work.glob("driftless-ecs-*.tar.gz")
+    install = [galaxy, "collection", "install", "--no-deps", "--force", "-p", str(work / "collections"), str(tarball)]
+    result = subprocess.run(install, capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return work / "collections"
+
+
+def test_introspection_finds_the_collection_requirements(context: Path, installed: Path, tmp_path: Path) -> None:
+    """The build's own introspection, over this collection installed from its tarball: what any execution
+    environment that lists driftless.ecs gets, even one that never names our requirements.txt or bindep.txt."""
     script = context / "_build" / "scripts" / "introspect.py"
     pip_out, bindep_out = tmp_path / "requirements.txt", tmp_path / "bindep.txt"
     result = subprocess.run(
@@ -109,7 +129,7 @@ def test_introspection_finds_the_collection_requirements(context: Path, tmp_path
             sys.executable,
             str(script),
             "introspect",
-            COLLECTIONS_ROOT,
+            str(installed),
             f"--write-pip={pip_out}",
             f"--write-bindep={bindep_out}",
         ],
@@ -119,7 +139,8 @@ def test_introspection_finds_the_collection_requirements(context: Path, tmp_path
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    report = yaml.safe_load(result.stdout.split("---", 1)[1])
-    assert {"boto3", "botocore"} <= _requirement_names(pip_out.read_text().splitlines()), report
-    assert "ca-certificates" in bindep_out.read_text(), report
     assert "driftless.ecs" in result.stdout
+    assert pip_out.is_file() and bindep_out.is_file(), result.stdout
+    python = pip_out.read_text().splitlines()
+    assert {"boto3", "botocore"} <= _requirement_names(python), result.stdout
+    assert "ca-certificates" in bindep_out.read_text(), result.stdout
