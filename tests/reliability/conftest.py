@@ -120,7 +120,8 @@ class PlaybookRun:
         found = []
         for play in self.document()["plays"]:
             for task in play["tasks"]:
-                if task["task"]["name"] == task_name:
+                name = task["task"]["name"]
+                if name == task_name or name.endswith(f" : {task_name}"):
                     found.extend(task["hosts"].values())
         return found
 
