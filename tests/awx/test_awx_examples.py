@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ INVENTORY = REPO_ROOT / "inventories" / "example"
 BIN = Path(sys.executable).parent
 
 
-def _run(*args: str, json_output: bool = False) -> subprocess.CompletedProcess:
+def _run(*args: str, json_output: bool = False, controller: str | None = None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
@@ -35,6 +37,10 @@ def _run(*args: str, json_output: bool = False) -> subprocess.CompletedProcess:
     # Nothing may reach an AWX: these runs must not need one.
     for name in ("CONTROLLER_HOST", "TOWER_HOST", "CONTROLLER_OAUTH_TOKEN"):
         env.pop(name, None)
+    if controller:
+        env.update(
+            {"CONTROLLER_HOST": controller, "CONTROLLER_OAUTH_TOKEN": "not-a-token", "CONTROLLER_VERIFY_SSL": "0"}
+        )
     if json_output:
         env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
     return subprocess.run(
@@ -113,3 +119,23 @@ def test_an_inventory_without_services_is_refused() -> None:
     result = _run("-i", "localhost,", "--tags", "plan")
     assert result.returncode != 0
     assert "give the inventory that declares ecs_services" in result.stdout + result.stderr
+
+
+def test_every_awx_task_passes_its_module_argument_check() -> None:
+    """Each awx.awx task, run against a closed local port: the module accepts its arguments (a wrong option or
+    choice fails before any connection) and only then fails to reach AWX."""
+    names = re.findall(r"^    - name: (.+)\n      awx\.awx\.", PLAYBOOK.read_text(), flags=re.MULTILINE)
+    assert len(names) == 6, names
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = list(
+            pool.map(
+                lambda name: _run("-i", str(INVENTORY), "--start-at-task", name, controller="http://127.0.0.1:9"),
+                names,
+            )
+        )
+    for name, result in zip(names, runs, strict=True):
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, f"{name}: reached no AWX, yet succeeded"
+        assert "Connection refused" in output, f"{name}:\n{output}"
+        for refusal in ("Unsupported parameters", "must be one of", "is of type", "missing required"):
+            assert refusal not in output, f"{name}:\n{output}"
