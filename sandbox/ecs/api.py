@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.core.utils import camelcase_to_underscores
+from moto.ecs.models import Cluster
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from sandbox.ecs import service_deployments, services, taskdefs, tasks
@@ -138,6 +139,22 @@ def _delete_cluster(original: Callable[..., Any]) -> Callable[..., Any]:
     return delete_cluster
 
 
+def _complete_clusters(original_init: Callable[..., Any]) -> Callable[..., Any]:
+    """moto leaves out a cluster's capacity providers when it has none; ECS returns empty lists.
+
+    Clients index them (community.aws's ecs_cluster does), so their absence would break them on the sandbox only.
+    """
+
+    def init(cluster: Cluster, *args: Any, **kwargs: Any) -> None:
+        original_init(cluster, *args, **kwargs)
+        if cluster.capacity_providers is None:
+            cluster.capacity_providers = []
+        if cluster.default_capacity_provider_strategy is None:
+            cluster.default_capacity_provider_strategy = []
+
+    return init
+
+
 _installed = False
 
 
@@ -152,4 +169,5 @@ def install() -> None:
         name = camelcase_to_underscores(action)
         setattr(EC2ContainerServiceResponse, name, _method(handler, getattr(EC2ContainerServiceResponse, name)))
     EC2ContainerServiceResponse.delete_cluster = _delete_cluster(EC2ContainerServiceResponse.delete_cluster)
+    Cluster.__init__ = _complete_clusters(Cluster.__init__)
     _installed = True

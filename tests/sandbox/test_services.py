@@ -316,3 +316,11 @@ def test_a_cluster_with_services_cannot_be_deleted(ecs, cluster):
     with pytest.raises(ClientError) as error:
         ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)
     assert error.value.response["Error"]["Code"] == "ClusterNotFoundException"
+
+
+def test_a_cluster_without_capacity_providers_lists_none(ecs):
+    created = ecs.create_cluster(clusterName="bare")["cluster"]
+    (described,) = ecs.describe_clusters(clusters=["bare"])["clusters"]
+    for cluster in (created, described):
+        assert cluster["capacityProviders"] == []
+        assert cluster["defaultCapacityProviderStrategy"] == []
