@@ -7,7 +7,7 @@ to the declared clusters, services and task definition families wherever ECS eva
 ``iam:PassRole`` for the declared task and execution roles. tests/unit/plugins/module_utils/_ecs/test_policy.py
 proves it: every client call in module_utils is either granted here or listed in ``NOT_GRANTED`` with a reason.
 
-The ``_services`` role calls ``sts:GetCallerIdentity``, which needs no permission, and ``sts:AssumeRole`` when
+The internal ``ecs`` role calls ``sts:GetCallerIdentity``, which needs no permission, and ``sts:AssumeRole`` when
 ``ecs_assume_role_arn`` is set; that permission belongs to the identity that assumes the role, not to the role
 that holds this policy.
 
