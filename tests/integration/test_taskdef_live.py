@@ -85,3 +85,8 @@ def test_module_defaults_group_covers_both_collections(clean_sandbox):
 def test_lost_response_throttling_and_bad_input(clean_sandbox):
     run = run_playbook(clean_sandbox, "taskdef_safety.yml")
     assert run.rc == 0, run.output
+
+
+def test_prune_keeps_the_newest_and_what_is_in_use(clean_sandbox):
+    run = run_playbook(clean_sandbox, "taskdef_prune.yml")
+    assert run.rc == 0, run.output
