@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -39,6 +40,8 @@ COMPARED_SETTINGS = (
     "tags",
 )
 
+# ECS service names: up to 255 letters, digits, hyphens and underscores.
+SERVICE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 DEFAULT_DESIRED_COUNT = 1
 
 # What ECS reports for a setting nobody set. Declared values are overlaid on these, so declaring a default
@@ -115,6 +118,12 @@ def validate_declared(options: dict, label: str = "") -> None:
     for required in ("cluster", "service"):
         if not options.get(required):
             raise ECSValidationError(f"{prefix}{required} is required")
+    name = str(options["service"])
+    if not name.startswith("arn:") and not SERVICE_NAME_PATTERN.match(name):
+        raise ECSValidationError(
+            f"{prefix}service must be 1 to 255 letters, digits, hyphens or underscores, got {len(name)} characters: "
+            f"{name[:60]!r}{'...' if len(name) > 60 else ''}"
+        )
     state = options.get("state") or SERVICE_DEFAULTS["state"]
     if state == "present" and not options.get("task_definition"):
         raise ECSValidationError(f"{prefix}task_definition is required when state is present")
