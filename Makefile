@@ -20,7 +20,7 @@ export AWS_SECRET_ACCESS_KEY ?= testing
 export AWS_DEFAULT_REGION ?= us-east-1
 export ANSIBLE_NOCOLOR ?= 1
 
-.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration molecule test demo sandbox \
+.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration reliability molecule test demo sandbox \
 	build install clean bench docs
 
 help: ## Show the targets
@@ -73,13 +73,16 @@ sandbox-tests: venv ## Tests of the sandbox itself, with plain boto3
 integration: venv ## Real modules through ansible-playbook against private sandboxes
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
+reliability: venv ## Faults, interrupted and concurrent runs, bad input, secrets and least privilege, on sandboxes
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/reliability -q -n $(PYTEST_WORKERS)
+
 molecule: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## Molecule scenarios of the roles, against the sandbox
 	$(BIN)/python hack/molecule_run.py
 
 docs: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## HTML documentation (antsibull-docs, Sphinx) into docs/build; fails on any warning
 	ANSIBLE_COLLECTIONS_PATH="$(abspath $(DEV_COLLECTIONS))" $(BIN)/python hack/build_docs.py --dest docs/build --work $(CACHE)/docs
 
-test: lint sanity unit sandbox-tests integration molecule docs ## The whole suite (what CI runs)
+test: lint sanity unit sandbox-tests integration reliability molecule docs ## The whole suite (what CI runs)
 
 build: venv ## Build the collection tarball into build/
 	mkdir -p build
