@@ -162,6 +162,7 @@ class SandboxMiddleware:
         self.calls = CallLog()
         self.throttle = Throttle()
         self.faults = Faults()
+        ecs.add_call_recorder(self.calls.record)
         self.routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
             ("GET", "health"): lambda _body: {"ok": True},
             ("GET", "calls"): lambda _body: self.calls.snapshot(),
@@ -176,6 +177,10 @@ class SandboxMiddleware:
             ("POST", "faults"): self.faults.configure,
             ("GET", "config"): lambda _body: ecs.settings().as_dict(),
             ("POST", "config"): self._configure,
+            ("GET", "clock"): lambda _body: {"minute_seconds": ecs.settings().minute_seconds},
+            ("POST", "clock"): self._set_clock,
+            ("GET", "hook-results"): lambda _body: {"results": dict(ecs.settings().hook_results)},
+            ("POST", "hook-results"): self._set_hook_results,
         }
 
     # --- control endpoints ---
@@ -200,6 +205,26 @@ class SandboxMiddleware:
         with ecs.LOCK:
             ecs.settings().failing_images = list(patterns)
         return {"patterns": patterns}
+
+    def _set_clock(self, body: dict[str, Any]) -> dict[str, Any]:
+        if set(body) != {"minute_seconds"}:
+            raise ControlError('expected {"minute_seconds": SECONDS}')
+        value = float(body["minute_seconds"])
+        if not value >= 0:
+            raise ControlError("minute_seconds must not be negative")
+        with ecs.LOCK:
+            ecs.settings().minute_seconds = value
+        return {"minute_seconds": value}
+
+    def _set_hook_results(self, body: dict[str, Any]) -> dict[str, Any]:
+        results = body.get("results")
+        if not isinstance(results, dict) or not all(
+            isinstance(key, str) and value in ("SUCCEEDED", "FAILED") for key, value in results.items()
+        ):
+            raise ControlError('expected {"results": {"GLOB": "SUCCEEDED" | "FAILED"}}')
+        with ecs.LOCK:
+            ecs.settings().hook_results = dict(results)
+        return {"results": dict(results)}
 
     def _configure(self, body: dict[str, Any]) -> dict[str, Any]:
         current = ecs.settings()

@@ -10,9 +10,9 @@ import logging
 
 from sandbox.ecs import services
 from sandbox.ecs.api import install
-from sandbox.ecs.state import LOCK, SETTINGS, all_stores, settings
+from sandbox.ecs.state import LOCK, SETTINGS, add_call_recorder, all_stores, settings
 
-__all__ = ["LOCK", "SETTINGS", "install", "settings", "tick_all"]
+__all__ = ["LOCK", "SETTINGS", "add_call_recorder", "install", "settings", "tick_all"]
 
 log = logging.getLogger(__name__)
 

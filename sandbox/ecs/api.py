@@ -84,6 +84,8 @@ HANDLERS: dict[str, Handler] = {
     "ListServiceDeployments": service_deployments.list_service_deployments,
     "DescribeServiceDeployments": service_deployments.describe_service_deployments,
     "DescribeServiceRevisions": service_deployments.describe_service_revisions,
+    "StopServiceDeployment": service_deployments.stop_service_deployment,
+    "ContinueServiceDeployment": service_deployments.continue_service_deployment,
     "RunTask": tasks.run_task,
     "ListTasks": tasks.list_tasks,
     "DescribeTasks": tasks.describe_tasks,

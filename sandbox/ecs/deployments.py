@@ -72,6 +72,7 @@ class Deployment:
         # Circuit-breaker rollback bookkeeping.
         self.rollback_of = rollback_of
         self.rollback: Deployment | None = None
+        self.rollback_reason = "ECS deployment circuit breaker: tasks failed to start."
         # Service-deployment view.
         self.service_deployment_arn = service.store.arn(
             f"service-deployment/{service.cluster_name}/{service.name}/{_short_id()}"
@@ -84,6 +85,10 @@ class Deployment:
         self.view_reason: str | None = None
         self.finished_at = None
         self.breaker_status = "MONITORING" if self.breaker.get("enable") else "DISABLED"
+        # Blue/green: which of a load balancer's two target groups the revision runs behind (0 is
+        # targetGroupArn, 1 alternateTargetGroupArn), and the run of lifecycle stages (blue_green.BlueGreenRun).
+        self.target_slot = 0
+        self.run: Any = None
 
     @property
     def breaker(self) -> dict[str, Any]:
@@ -184,9 +189,11 @@ class Deployment:
             "failureCount": self.failed_tasks + (self.rollback.failed_tasks if self.rollback else 0),
             "threshold": circuit_breaker_threshold(service.desired_count),
         }
+        if self.run is not None:
+            self.run.add_details(result)
         if self.rollback is not None:
             result["rollback"] = {
-                "reason": "ECS deployment circuit breaker: tasks failed to start.",
+                "reason": self.rollback_reason,
                 "startedAt": epoch(self.rollback.created_at),
                 "serviceRevisionArn": self.rollback.revision_arn,
             }
@@ -227,18 +234,25 @@ class RollingController:
     def step(self, tasks: list[Task]) -> None:
         """One step for the service's ``tasks`` (all of them, stopped ones included); new tasks are appended."""
         service = self.service
-        now = monotonic()
-        for task in tasks:
-            change = task.advance(now)
-            if change is not None:
-                service.steady = False
-            if change == "failed":
-                self._record_failure(task)
+        self._advance_tasks(tasks)
         if not service.deployments:
             return
         primary = service.deployments[0]
         self._apply_circuit_breaker(primary)
         primary = service.deployments[0]
+        self._maintain(primary, tasks)
+
+    def _advance_tasks(self, tasks: list[Task]) -> None:
+        now = monotonic()
+        for task in tasks:
+            change = task.advance(now)
+            if change is not None:
+                self.service.steady = False
+            if change == "failed":
+                self._record_failure(task)
+
+    def _maintain(self, primary: Deployment, tasks: list[Task]) -> None:
+        """Move the tasks toward ``primary`` and complete it once it runs the desired count alone."""
         self._stop_surplus(primary, tasks)
         tasks.extend(self._launch(primary, tasks))
         self._update_counts(tasks)
@@ -265,24 +279,30 @@ class RollingController:
         service.add_event(
             f"(service {service.name}) (deployment {primary.id}) deployment failed: tasks failed to start."
         )
-        target = service.last_completed
         original = primary.rollback_of
         if original is not None:
             # The rollback itself failed: nothing older to go back to.
             original.view_status, original.view_reason = "ROLLBACK_FAILED", primary.rollout_state_reason
             original.finished_at = utcnow()
             return
-        if not primary.breaker.get("rollback") or target is None or target is primary:
+        if not primary.breaker.get("rollback") or not self.roll_back(primary, "ECS deployment circuit breaker"):
             primary.view_status, primary.view_reason = "STOPPED", primary.rollout_state_reason
             primary.finished_at = utcnow()
-            return
+
+    def roll_back(self, primary: Deployment, cause: str) -> bool:
+        """Start a PRIMARY deployment on the last COMPLETED one's task definition; False when there is none."""
+        service = self.service
+        target = service.last_completed
+        if target is None or target is primary:
+            return False
         rollback = Deployment(service, target.definition, rollback_of=primary, revision_arn=target.revision_arn)
-        rollback.rollout_state_reason = f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}."
+        rollback.rollout_state_reason = f"{cause}: rolling back to deploymentId {target.id}."
         primary.rollback = rollback
         primary.view_status = "ROLLBACK_IN_PROGRESS"
         primary.view_reason = primary.rollout_state_reason
         service.start_deployment(rollback)
         service.add_event(f"(service {service.name}) rolling back to deployment {target.id}.")
+        return True
 
     def _stop_surplus(self, primary: Deployment, tasks: list[Task]) -> None:
         """Stop old deployments' tasks and tasks beyond the desired count, keeping minimumHealthyPercent."""
@@ -323,6 +343,10 @@ class RollingController:
         count = min(desired - own_live, maximum - occupied)
         if count <= 0:
             return []
+        return self._start_tasks(primary, count)
+
+    def _start_tasks(self, primary: Deployment, count: int) -> list[Task]:
+        service = self.service
         placement = primary.placement(service)
         started = []
         for _ in range(count):
@@ -391,4 +415,15 @@ class RollingController:
         service.add_event(f"(service {service.name}) (deployment {primary.id}) deployment completed.")
 
 
-CONTROLLERS = {"ECS": RollingController}
+def ecs_controller(store: EcsStore, service: Service) -> RollingController:
+    """The ECS deployment controller: rolling, or blue/green/linear/canary by the PRIMARY deployment's strategy."""
+    # Imported here: the blue/green controller builds on this module.
+    from sandbox.ecs.blue_green import BlueGreenController, uses_blue_green  # noqa: PLC0415
+
+    primary = service.deployments[0] if service.deployments else None
+    if primary is not None and uses_blue_green(primary.deployment_configuration):
+        return BlueGreenController(store, service)
+    return RollingController(store, service)
+
+
+CONTROLLERS = {"ECS": ecs_controller}

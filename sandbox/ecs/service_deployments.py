@@ -1,16 +1,17 @@
-"""The service-deployment API for rolling deployments: ListServiceDeployments, DescribeServiceDeployments and
-DescribeServiceRevisions. Blue/green, linear and canary deployments (and StopServiceDeployment,
-ContinueServiceDeployment) are not modelled yet; they would add their own controller in ``deployments.py``.
+"""The service-deployment API: ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions,
+StopServiceDeployment and ContinueServiceDeployment, for rolling and blue/green/linear/canary deployments alike
+(the blue/green stages, hooks and traffic weights live in ``blue_green.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sandbox.ecs.deployments import Deployment
-from sandbox.ecs.errors import invalid_parameter, service_not_found
+from sandbox.ecs import blue_green
+from sandbox.ecs.deployments import FAILED, Deployment, RollingController
+from sandbox.ecs.errors import EcsError, invalid_parameter, service_not_found
 from sandbox.ecs.services import Service
-from sandbox.ecs.state import EcsStore, epoch, paginate
+from sandbox.ecs.state import EcsStore, epoch, paginate, utcnow
 from sandbox.ecs.tasks import cluster_name
 
 
@@ -71,3 +72,70 @@ def describe_service_revisions(store: EcsStore, params: dict[str, Any]) -> dict[
         else:
             failures.append({"arn": arn, "reason": "MISSING"})
     return {"serviceRevisions": found, "failures": failures}
+
+
+def _find_deployment(store: EcsStore, arn: str) -> tuple[Service, Deployment]:
+    for service in store.services.values():
+        for deployment in _visible(service):
+            if deployment.service_deployment_arn == arn:
+                return service, deployment
+    raise EcsError("ServiceDeploymentNotFoundException", "The service deployment does not exist.")
+
+
+def stop_service_deployment(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params.get("serviceDeploymentArn") or ""
+    service, deployment = _find_deployment(store, arn)
+    stop_type = params.get("stopType") or "ROLLBACK"
+    if stop_type not in ("ROLLBACK", "ABORT"):
+        raise invalid_parameter(f"Invalid stopType: {stop_type}.")
+    if deployment.view_status != "IN_PROGRESS":
+        raise EcsError("ConflictException", f"The service deployment is {deployment.view_status}, not IN_PROGRESS.")
+    run = deployment.run
+    if run is None:
+        # Rolling deployments: go back to the last completed deployment, as the circuit breaker does.
+        controller = RollingController(store, service)
+        deployment.rollback_reason = "Service deployment rolled back by StopServiceDeployment."
+        deployment.rollout_state = FAILED
+        deployment.rollout_state_reason = deployment.rollback_reason
+        if (
+            stop_type == "ABORT"
+            or deployment is not service.deployments[0]
+            or not controller.roll_back(deployment, "StopServiceDeployment")
+        ):
+            deployment.view_status, deployment.view_reason = "STOPPED", "Service deployment stopped by request."
+            deployment.rollout_state = FAILED
+            deployment.rollout_state_reason = deployment.view_reason
+            deployment.finished_at = utcnow()
+        return {"serviceDeploymentArn": arn}
+    if run.stage.name == blue_green.CLEAN_UP:
+        raise EcsError("ConflictException", "The service deployment is cleaning up and can no longer be stopped.")
+    controller = blue_green.BlueGreenController(store, service)
+    if stop_type == "ROLLBACK":
+        controller.start_rollback(run, "Service deployment rolled back by StopServiceDeployment.")
+    else:
+        # ABORT: the deployment goes no further; traffic and tasks stay where they are.
+        run.finished = True
+        deployment.view_status, deployment.view_reason = "STOPPED", "Service deployment stopped by request."
+        deployment.rollout_state = FAILED
+        deployment.rollout_state_reason = deployment.view_reason
+        deployment.finished_at = utcnow()
+    return {"serviceDeploymentArn": arn}
+
+
+def continue_service_deployment(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params.get("serviceDeploymentArn") or ""
+    _, deployment = _find_deployment(store, arn)
+    action = params.get("action") or "CONTINUE"
+    if action not in ("CONTINUE", "ROLLBACK"):
+        raise invalid_parameter(f"Invalid action: {action}.")
+    run = deployment.run
+    hook_run = run.hook(params.get("hookId") or "") if run is not None else None
+    if hook_run is None:
+        raise invalid_parameter("The lifecycle hook does not exist in this service deployment.")
+    if hook_run.status != blue_green.AWAITING_ACTION or run.rolling_back or run.finished:
+        raise invalid_parameter(f"The lifecycle hook is {hook_run.status}, not AWAITING_ACTION.")
+    # The next simulation step (this request's, at the latest the ticker's) acts on the outcome.
+    hook_run.status = blue_green.SUCCEEDED if action == "CONTINUE" else blue_green.HOOK_FAILED
+    hook_run.outcome = action
+    hook_run.reason = f"Lifecycle hook {hook_run.id} answered ROLLBACK by ContinueServiceDeployment."
+    return {"serviceDeploymentArn": arn}

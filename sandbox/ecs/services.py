@@ -14,6 +14,7 @@ from typing import Any
 
 from moto.ec2.models import ec2_backends
 
+from sandbox.ecs import blue_green
 from sandbox.ecs import deployments as rolling
 from sandbox.ecs.deployments import Deployment
 from sandbox.ecs.errors import (
@@ -194,6 +195,7 @@ def _deployment_configuration(given: dict[str, Any] | None, current: dict[str, A
     breaker.setdefault("rollback", False)
     if result["maximumPercent"] < 100 and not daemon:
         raise invalid_parameter("maximumPercent must be at least 100 for a REPLICA service.")
+    blue_green.validate(result)
     return result
 
 

@@ -11,7 +11,7 @@ import fnmatch
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,22 @@ class Settings:
     task_start_delay: float = 1.0
     task_stop_delay: float = 0.5
     failing_images: list[str] = field(default_factory=list)
+    # Real seconds one deployment minute lasts (bake times, step bake times, hook timeouts).
+    minute_seconds: float = 1.0
+    # hookTargetArn glob -> "SUCCEEDED" | "FAILED"; Lambda hooks cannot run here, so these are their answers.
+    hook_results: dict[str, str] = field(default_factory=dict)
+
+    def hook_result(self, target_arn: str | None) -> str:
+        """The answer of a Lambda hook: the last matching glob wins, SUCCEEDED when none matches."""
+        answer = "SUCCEEDED"
+        for pattern, result in self.hook_results.items():
+            if fnmatch.fnmatchcase(target_arn or "", pattern):
+                answer = result
+        return answer
+
+    def minutes(self, minutes: float | None) -> float:
+        """Real seconds for a number of deployment minutes."""
+        return float(minutes or 0) * self.minute_seconds
 
     def image_fails(self, image: str | None) -> bool:
         return bool(image) and any(fnmatch.fnmatchcase(image, pattern) for pattern in self.failing_images)
@@ -70,6 +86,20 @@ SETTINGS = _SettingsHolder()
 
 def settings() -> Settings:
     return SETTINGS.current
+
+
+# The middleware's call log registers itself here, so the model can count what it does on a caller's behalf
+# (Lambda hook invocations) without importing the WSGI layer.
+_call_recorders: list[Callable[[str], None]] = []
+
+
+def add_call_recorder(recorder: Callable[[str], None]) -> None:
+    _call_recorders.append(recorder)
+
+
+def record_call(key: str) -> None:
+    for recorder in _call_recorders:
+        recorder(key)
 
 
 def monotonic() -> float:
