@@ -1,0 +1,144 @@
+"""The deploy playbook with only the policy the iam_policy role produces, under moto's IAM enforcement."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from parliament import analyze_policy_string
+
+from tests.conftest import REPO_ROOT
+from tests.reliability.conftest import (
+    CLUSTER,
+    FAST,
+    SETUP_PLAYBOOK,
+    client,
+    run_playbook,
+    service_declaration,
+)
+from tests.support.sandbox_process import AWS_TEST_ENV, Sandbox, free_port
+
+DEPLOY_PLAYBOOK = REPO_ROOT / "playbooks" / "deploy.yml"
+
+
+def _set_free_calls(sandbox: Sandbox, count: float) -> None:
+    """moto's own switch: the next ``count`` calls are not checked, every later one is (0: all are)."""
+    request = urllib.request.Request(
+        sandbox.url + "/moto-api/reset-auth",
+        data=str(count).encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["status"] == "ok"
+
+
+@pytest.fixture(scope="module")
+def enforcing_sandbox():
+    """A sandbox with IAM enforcement (and ECS's resource-level checks), free for the first million calls."""
+    port = free_port()
+    env = {**os.environ, **AWS_TEST_ENV, "INITIAL_NO_AUTH_ACTION_COUNT": "1000000"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability.iam_sandbox", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    sandbox = Sandbox(port, process)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            sandbox._call("GET", "/_sandbox/health")
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, "the IAM sandbox did not start"
+            time.sleep(0.1)
+    sandbox.control("config", FAST)
+    yield sandbox
+    sandbox.stop()
+
+
+def _deploy(sandbox, keys: dict, services: list[dict], image: str):
+    return run_playbook(
+        sandbox,
+        DEPLOY_PLAYBOOK,
+        {
+            "target": "all",
+            "ecs_region": "us-east-1",
+            "ecs_services": services,
+            "deploy_service": "tight",
+            "deploy_image": image,
+            "deploy_poll_interval": 0.2,
+        },
+        env={"AWS_ACCESS_KEY_ID": keys["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": keys["SecretAccessKey"]},
+    )
+
+
+def test_the_deploy_playbook_runs_with_only_the_produced_policy(enforcing_sandbox, tmp_path):
+    sandbox = enforcing_sandbox
+    # Setup, with free calls: network, the service, a CI user and the policy the iam_policy role attaches to it.
+    network_file = tmp_path / "network.json"
+    assert run_playbook(sandbox, SETUP_PLAYBOOK, {"network_file": str(network_file)}).rc == 0
+    services = [service_declaration("tight", json.loads(network_file.read_text()))]
+    assert run_playbook(sandbox, "deploy.yml", {"ecs_services": services}).rc == 0
+    iam = client(sandbox, "iam")
+    iam.create_user(UserName="ci-deployer")
+    keys = iam.create_access_key(UserName="ci-deployer")["AccessKey"]
+    policy_file = tmp_path / "policy.json"
+    attached = run_playbook(
+        sandbox,
+        "iam_policy.yml",
+        {"ecs_services": services, "iam_policy_user": "ci-deployer", "iam_policy_output_file": str(policy_file)},
+    )
+    assert attached.rc == 0, attached.output[-3000:]
+    document = json.loads(policy_file.read_text())
+    stored = iam.get_user_policy(UserName="ci-deployer", PolicyName="driftless-ecs-deploy")["PolicyDocument"]
+    assert (json.loads(stored) if isinstance(stored, str) else stored) == document
+
+    # From here on every call is checked against the user's policy.
+    _set_free_calls(sandbox, 0)
+    try:
+        ecs_as_user = client(sandbox, "ecs", access_key=keys["AccessKeyId"], secret_key=keys["SecretAccessKey"])
+        with pytest.raises(ecs_as_user.exceptions.ClientError, match="not authorized to perform: ecs:ListClusters"):
+            ecs_as_user.list_clusters()  # enforcement is on: anything the policy does not grant is refused
+
+        run = _deploy(sandbox, keys, services, "public.ecr.aws/nginx/nginx:1.28")
+        assert run.rc == 0, run.output[-5000:]
+        assert "it-deploy/tight: deployed; app public.ecr.aws/nginx/nginx:1.27 -> public.ecr.aws/nginx/nginx:1.28" in (
+            run.output
+        )
+        assert "AccessDenied" not in run.output.replace("iam:ListAccountAliases", "")
+
+        # The same policy less ecs:UpdateService: the deploy fails, and says which action was refused.
+        reduced = json.loads(json.dumps(document))
+        for statement in reduced["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            statement["Action"] = [action for action in actions if action != "ecs:UpdateService"]
+        _set_free_calls(sandbox, 1)
+        iam.put_user_policy(
+            UserName="ci-deployer", PolicyName="driftless-ecs-deploy", PolicyDocument=json.dumps(reduced)
+        )
+        denied = _deploy(sandbox, keys, services, "public.ecr.aws/nginx/nginx:1.29")
+        assert denied.rc != 0, denied.output[-5000:]
+        assert "AccessDeniedException" in denied.output, denied.output[-5000:]
+        assert "is not authorized to perform: ecs:UpdateService" in denied.output, denied.output[-5000:]
+    finally:
+        _set_free_calls(sandbox, 1000000)
+    service = client(sandbox, "ecs").describe_services(cluster=CLUSTER, services=["tight"])["services"][0]
+    image = client(sandbox, "ecs").describe_task_definition(taskDefinition=service["taskDefinition"])
+    assert image["taskDefinition"]["containerDefinitions"][0]["image"] == "public.ecr.aws/nginx/nginx:1.28"
+
+    # parliament, offline, audits the produced policy. Its one finding is RESOURCE_STAR on RegisterTaskDefinition:
+    # parliament's copy of AWS's Service Authorization Reference gives RegisterTaskDefinition a task-definition
+    # resource, while the project's ECS facts says it takes only "*". Until that is settled, this
+    # pins exactly that finding: any other finding, or a new one, fails the test.
+    findings = analyze_policy_string(json.dumps(document)).findings
+    assert [(finding.issue, finding.detail) for finding in findings] == [
+        ("RESOURCE_STAR", ["ecs:RegisterTaskDefinition"])
+    ]
