@@ -73,6 +73,9 @@ sandbox-tests: venv ## Tests of the sandbox itself, with plain boto3
 integration: venv ## Real modules through ansible-playbook against private sandboxes
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/integration -q -n $(PYTEST_WORKERS)
 
+awx-ci: venv ## Execution environment, ansible-runner as AWX runs it, the AWX and CI examples
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/ee tests/runner tests/awx tests/ci -q -n $(PYTEST_WORKERS)
+
 reliability: venv ## Faults, interrupted and concurrent runs, bad input, secrets and least privilege, on sandboxes
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest tests/reliability -q -n $(PYTEST_WORKERS)
 
@@ -82,7 +85,7 @@ molecule: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## Molecule 
 docs: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## HTML documentation (antsibull-docs, Sphinx) into docs/build; fails on any warning
 	ANSIBLE_COLLECTIONS_PATH="$(abspath $(DEV_COLLECTIONS))" $(BIN)/python hack/build_docs.py --dest docs/build --work $(CACHE)/docs
 
-test: lint sanity unit sandbox-tests integration reliability molecule docs ## The whole suite (what CI runs)
+test: lint sanity unit sandbox-tests integration awx-ci reliability molecule docs ## The whole suite (what CI runs)
 
 build: venv ## Build the collection tarball into build/
 	mkdir -p build
