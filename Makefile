@@ -20,7 +20,7 @@ export AWS_SECRET_ACCESS_KEY ?= testing
 export AWS_DEFAULT_REGION ?= us-east-1
 export ANSIBLE_NOCOLOR ?= 1
 
-.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration reliability molecule test demo sandbox \
+.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration awx-ci reliability molecule test demo sandbox \
 	build install clean bench docs
 
 help: ## Show the targets
