@@ -314,6 +314,10 @@ class BlueGreenController(RollingController):
             if not run.entered:
                 run.entered, run.hooks_started, run.bake_due, run.current_hooks = True, False, None, []
                 deployment.touch()
+                # Stages can pass faster than a client polls; the events keep the whole walk.
+                self.service.add_event(
+                    f"(service {self.service.name}) (deployment {deployment.id}) entered lifecycle stage {stage.name}."
+                )
                 self._enter(run, stage, tasks)
             if not self._work_done(run, stage, tasks):
                 return
@@ -328,6 +332,10 @@ class BlueGreenController(RollingController):
                 return
             run.position += 1
             run.entered = False
+            if run.position < len(run.stages):
+                # One stage per simulation step, so a client polling DescribeServiceDeployments (each request is a
+                # step) sees every stage, as it would on ECS where each takes a while.
+                return
         if not run.rolling_back:
             self._complete(run)
 
