@@ -179,5 +179,10 @@ def test_two_deploys_of_one_service_at_once_end_on_one_of_them_and_neither_lies(
             assert f"(service race) (deployment {result['deployment_id']}) deployment completed." in events, events
             assert _image(clean_sandbox, result["service"]["task_definition"]) == images[key]
         else:
+            # It says that another deployment replaced its own, and does not claim a rollback that nobody made.
             assert result["failed"] is True and result["rollout_state"] != "COMPLETED", result
+            (other,) = [runs[k].results(ROLLOUT)[0]["results"][0] for k in runs if k != key]
+            assert f"was replaced by deployment {other['deployment_id']} before it completed" in result["msg"], result
+            assert "the deployment that replaced it is someone else's" in result["msg"], result
+            assert result["rolled_back"] is False, result
     assert "SUCCESSFUL" in successful.values(), history

@@ -404,6 +404,14 @@ def _failure_message(target: Target) -> str:
     return f"{target.label}: the service disappeared during deployment {ours}"
 
 
+def _replaced_by_previous(target: Target) -> bool:
+    """Whether the deployment that replaced ours runs the task definition of before this run, as the circuit
+    breaker's rollback does. Any other replacement is someone else's deploy (a concurrent run, a pipeline)."""
+    primary = primary_deployment(target.current) or {}
+    previous = target.previous_task_definition or ""
+    return short_task_definition(primary.get("taskDefinition") or "") == short_task_definition(previous)
+
+
 def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock: Clock) -> None:
     """Put every failed service back on the task definition it ran before this run, then wait for all of them.
 
@@ -417,7 +425,9 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
         previous = target.previous_task_definition
         if previous is None:
             target.failure += "; nothing to roll back to: the service did not exist before this run"
-        elif target.outcome in (FAILED, REPLACED) and circuit_breaker_rolls_back(target.current):
+        elif circuit_breaker_rolls_back(target.current) and (
+            target.outcome == FAILED or (target.outcome == REPLACED and _replaced_by_previous(target))
+        ):
             target.rolled_back_by = "ecs"
             by_ecs.append(target)
         elif target.outcome == REPLACED:
