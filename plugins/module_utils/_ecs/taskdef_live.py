@@ -21,7 +21,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
 from . import api
-from .common import SERVER_ERROR_CODES, THROTTLING_CODES, AnsibleECSError, ECSValidationError
+from .common import SERVER_ERROR_CODES, THROTTLING_CODES, AnsibleECSError
 from .diff import differences
 from .taskdef_normalize import KEYED_LISTS, normalize_task_definition, tags_to_dict
 from .taskdef_validate import prepare_declared_definition, validate_images
@@ -55,10 +55,6 @@ def read_baselines(client: Any, items: list[dict]) -> list[dict]:
         services_by_cluster[cluster] = {
             service["serviceName"]: service for service in found if service.get("status") != "INACTIVE"
         }
-        # A service that is not there is a new one, unless its cluster is missing too (a typo): then nothing may
-        # be registered for it.
-        if set(names) - set(services_by_cluster[cluster]) and api.describe_cluster(client, cluster) is None:
-            raise ECSValidationError(f"cluster: cluster {cluster!r} does not exist or is not ACTIVE")
 
     described: dict[str, dict | None] = {}
     result = []
