@@ -140,6 +140,29 @@ options:
         description: Port of that container.
         type: int
         required: true
+      advanced_configuration:
+        description:
+          - For a blue/green, linear or canary service (O(deployment_configuration.strategy)), the second target
+            group and the listener rules whose weights ECS shifts between the two.
+        type: dict
+        suboptions:
+          alternate_target_group_arn:
+            description: The second target group, behind which every other deployment goes.
+            type: str
+            required: true
+          production_listener_rule:
+            description: ARN of the listener rule that forwards production traffic to both target groups.
+            type: str
+            required: true
+          test_listener_rule:
+            description: ARN of a listener rule for test traffic, shifted first.
+            type: str
+          role_arn:
+            description:
+              - Infrastructure role that lets ECS change the rules. It trusts C(ecs.amazonaws.com) and holds the
+                managed policy C(AmazonECSInfrastructureRolePolicyForLoadBalancers).
+            type: str
+            required: true
   service_registries:
     description: The complete list of service discovery registries. Order does not count.
     type: list
@@ -204,6 +227,90 @@ options:
             description: Let ECS roll back when an alarm fires.
             type: bool
             required: true
+      strategy:
+        description:
+          - How ECS deploys (ECS default V(ROLLING)). V(BLUE_GREEN) runs the new revision beside the old one and
+            shifts all production traffic in one step; V(CANARY) shifts
+            O(deployment_configuration.canary_configuration.canary_percent) first, then the rest; V(LINEAR) shifts
+            O(deployment_configuration.linear_configuration.step_percent) at a time. The three need
+            O(load_balancers[].advanced_configuration).
+          - A deployment with one of the three is followed by its service deployment ARN; see O(wait_until).
+          - A new strategy takes effect with the next deployment.
+        type: str
+        choices: [ROLLING, BLUE_GREEN, LINEAR, CANARY]
+      bake_time_in_minutes:
+        description: Minutes both revisions keep running after the whole traffic shift, before the old one goes.
+        type: int
+      lifecycle_hooks:
+        description:
+          - The complete, ordered list of lifecycle hooks, run at the lifecycle stages they name.
+          - A V(AWS_LAMBDA) hook that answers FAILED rolls the deployment back. A V(PAUSE) hook waits until
+            M(driftless.ecs.ecs_service_deployment) continues or rolls back the deployment, or until its timeout.
+        type: list
+        elements: dict
+        suboptions:
+          target_type:
+            description: V(AWS_LAMBDA) or V(PAUSE).
+            type: str
+            choices: [AWS_LAMBDA, PAUSE]
+          hook_target_arn:
+            description: ARN of the Lambda function (for V(AWS_LAMBDA)).
+            type: str
+          role_arn:
+            description: Role ECS uses to invoke the function.
+            type: str
+          lifecycle_stages:
+            description: Stages the hook runs at, for example V(POST_SCALE_UP) or V(PRE_PRODUCTION_TRAFFIC_SHIFT).
+            type: list
+            elements: str
+            required: true
+          hook_details:
+            description: Any JSON value passed to the hook as it is. Compared as written.
+            type: raw
+          timeout_configuration:
+            description: How long a hook may take, and what happens then.
+            type: dict
+            suboptions:
+              timeout_in_minutes:
+                description: Minutes before the timeout action.
+                type: int
+              action:
+                description: V(ROLLBACK) (the ECS default) or V(CONTINUE).
+                type: str
+                choices: [CONTINUE, ROLLBACK]
+      linear_configuration:
+        description: Steps of a V(LINEAR) deployment.
+        type: dict
+        suboptions:
+          step_percent:
+            description: Percent of production traffic shifted at each step.
+            type: float
+            required: true
+          step_bake_time_in_minutes:
+            description: Minutes to wait after each step.
+            type: int
+      canary_configuration:
+        description: The canary step of a V(CANARY) deployment.
+        type: dict
+        suboptions:
+          canary_percent:
+            description: Percent of production traffic the canary gets first.
+            type: float
+            required: true
+          canary_bake_time_in_minutes:
+            description: Minutes to wait at the canary step before shifting the rest.
+            type: int
+  deployment_controller:
+    description:
+      - The deployment controller. Only V(ECS) deployments are followed; the blue/green, linear and canary
+        strategies need it.
+    type: dict
+    suboptions:
+      type:
+        description: Controller type (ECS default V(ECS)).
+        type: str
+        required: true
+        choices: [ECS, CODE_DEPLOY, EXTERNAL]
   placement_constraints:
     description: The complete list of placement constraints. Order does not count.
     type: list
@@ -288,8 +395,25 @@ options:
         returns at most one interval after the deployment completed.
     type: float
     default: 5.0
+  wait_until:
+    description:
+      - For a service on V(BLUE_GREEN), V(LINEAR) or V(CANARY), when the module stops waiting.
+      - V(completed) waits for the end of the service deployment. C(SUCCESSFUL) is success; C(ROLLBACK_SUCCESSFUL),
+        C(ROLLBACK_FAILED) and C(STOPPED) are failures, however the service ends up. On timeout with
+        O(rollback=true) the module calls StopServiceDeployment with a rollback (nothing else is registered or
+        deployed) and waits for it.
+      - A lifecycle stage name, for example V(BAKE_TIME) or V(PRE_PRODUCTION_TRAFFIC_SHIFT), returns as soon as the
+        deployment has reached that stage (or a later one), so a CI job need not wait out a long bake time. The
+        module fails if the deployment rolls back before.
+      - Stage names ECS adds later are accepted. Rolling deployments always wait for completion.
+    type: str
+    default: completed
 notes:
-  - Only the ECS deployment controller (rolling update) is supported; CODE_DEPLOY and EXTERNAL controllers are not.
+  - Rolling, blue/green, linear and canary deployments of the ECS deployment controller are followed;
+    CODE_DEPLOY and EXTERNAL controllers are not.
+  - For blue/green, linear and canary services, also needs C(ecs:ListServiceDeployments),
+    C(ecs:DescribeServiceDeployments) and C(ecs:StopServiceDeployment), and C(elasticloadbalancing:DescribeRules)
+    to report RV(traffic) (without it, RV(traffic) is null).
   - Needs C(ecs:DescribeServices), C(ecs:DescribeClusters), C(ecs:DescribeTaskDefinition), C(ecs:CreateService),
     C(ecs:UpdateService), C(ecs:DeleteService), C(ecs:TagResource), C(ecs:UntagResource) and C(iam:PassRole) on the
     task and execution roles.
@@ -462,6 +586,39 @@ rollback_rollout_state:
   description: Outcome of the rollback deployment (C(COMPLETED), C(FAILED) or C(TIMED_OUT)).
   returned: always
   type: str
+service_deployment_arn:
+  description: ARN of the service deployment this run started and followed.
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: str
+  sample: arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/8gJgyhjXKmBD3kDbLfVjX
+status:
+  description: Last status of that service deployment, for example C(SUCCESSFUL), C(IN_PROGRESS) (with O(wait_until)
+    a stage) or C(ROLLBACK_SUCCESSFUL).
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: str
+lifecycle_stage:
+  description: The lifecycle stage the deployment was last seen in.
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: str
+lifecycle_stages:
+  description: Each lifecycle stage seen, in order, with the time it was first seen. Production shift stages
+    appear once per LINEAR or CANARY step.
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: list
+  elements: dict
+  sample:
+    - stage: SCALE_UP
+      first_seen: "2025-01-01T12:00:05+00:00"
+traffic:
+  description: The final weights per target group ARN of the production listener rules. Null when they cannot be
+    read.
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: dict
+  sample: {"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-green/0123456789abcdef": 100}
+rollback_reason:
+  description: The reason ECS gave for the rollback of the service deployment.
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: str
 waited_for_deployment:
   description: Whether a deployment already in progress (someone else's) was waited for before acting.
   returned: always
@@ -534,7 +691,13 @@ def main() -> None:
         required_one_of=[("service", "services")],
     )
     try:
-        result = run_rollout(connect(module), module.params, check_mode=module.check_mode, diff=module._diff)
+        result = run_rollout(
+            connect(module),
+            module.params,
+            check_mode=module.check_mode,
+            diff=module._diff,
+            elbv2=connect(module, "elbv2"),
+        )
     except AnsibleECSError as error:
         # The partial result (rolled_back, both deployments, per-service results) must reach the user.
         if error.exception is not None:

@@ -174,6 +174,63 @@ def untag_service(client: Any, arn: str, keys: list[str]) -> None:
     client.untag_resource(resourceArn=arn, tagKeys=list(keys), aws_retry=True)
 
 
+# Service deployments (blue/green, linear, canary) --------------------------------------------------------
+
+DESCRIBE_SERVICE_DEPLOYMENTS_BATCH = 20
+
+
+@ECSErrorHandler.list_error_handler("list service deployments", default_value=[])
+def list_service_deployments(client: Any, cluster: str, service: str, statuses: list[str] | None = None) -> list[dict]:
+    """Brief rows (``serviceDeploymentArn``, ``status``, ``startedAt``...) of a service's deployments, newest first."""
+    kwargs: dict[str, Any] = {"cluster": cluster, "service": service}
+    if statuses:
+        kwargs["status"] = list(statuses)
+    rows: list[dict] = []
+    while True:
+        response = client.list_service_deployments(**kwargs, aws_retry=True)
+        rows.extend(response.get("serviceDeployments", []))
+        if not response.get("nextToken"):
+            return rows
+        kwargs["nextToken"] = response["nextToken"]
+
+
+@ECSErrorHandler.list_error_handler("describe service deployments", default_value=[])
+def describe_service_deployments(client: Any, arns: list[str]) -> list[dict]:
+    """Describe service deployments by ARN, twenty a call. Unknown ARNs are left out (see ``failures``)."""
+    found: list[dict] = []
+    for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH):
+        batch = arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
+        response = client.describe_service_deployments(serviceDeploymentArns=batch, aws_retry=True)
+        found.extend(response.get("serviceDeployments", []))
+    return found
+
+
+@ECSErrorHandler.common_error_handler("stop service deployment")
+def stop_service_deployment(client: Any, arn: str, stop_type: str = "ROLLBACK") -> str:
+    """Stop a service deployment; ROLLBACK puts production traffic back on the revision that served it."""
+    return client.stop_service_deployment(serviceDeploymentArn=arn, stopType=stop_type, aws_retry=True).get(
+        "serviceDeploymentArn", arn
+    )
+
+
+@ECSErrorHandler.common_error_handler("continue service deployment")
+def continue_service_deployment(client: Any, arn: str, hook_id: str, action: str = "CONTINUE") -> None:
+    """Answer a PAUSE lifecycle hook that is AWAITING_ACTION."""
+    client.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook_id, action=action, aws_retry=True)
+
+
+# Elastic Load Balancing (read only) --------------------------------------------------------------------------
+
+
+@ECSErrorHandler.list_error_handler("describe listener rules", default_value=[])
+def describe_rules(elbv2: Any, rule_arns: list[str]) -> list[dict]:
+    """ELBv2 DescribeRules on an ``elbv2`` client from ``connect(module, "elbv2")``: the listener rules whose
+    forward weights ECS shifts during a blue/green, linear or canary deployment."""
+    if not rule_arns:
+        return []
+    return elbv2.describe_rules(RuleArns=list(rule_arns), aws_retry=True).get("Rules", [])
+
+
 # Identifiers --------------------------------------------------------------------------------------------
 
 

@@ -22,6 +22,40 @@ _ALARM_OPTIONS = {
     "rollback": {"type": "bool", "required": True},
 }
 
+DEPLOYMENT_STRATEGIES = ("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY")
+
+_ADVANCED_LB_OPTIONS = {
+    "alternate_target_group_arn": {"type": "str", "required": True},
+    "production_listener_rule": {"type": "str", "required": True},
+    "test_listener_rule": {"type": "str"},
+    "role_arn": {"type": "str", "required": True},
+}
+
+_LIFECYCLE_HOOK_OPTIONS = {
+    "target_type": {"type": "str", "choices": ["AWS_LAMBDA", "PAUSE"]},
+    "hook_target_arn": {"type": "str"},
+    "role_arn": {"type": "str"},
+    "lifecycle_stages": {"type": "list", "elements": "str", "required": True},
+    "hook_details": {"type": "raw"},
+    "timeout_configuration": {
+        "type": "dict",
+        "options": {
+            "timeout_in_minutes": {"type": "int"},
+            "action": {"type": "str", "choices": ["CONTINUE", "ROLLBACK"]},
+        },
+    },
+}
+
+_LINEAR_OPTIONS = {
+    "step_percent": {"type": "float", "required": True},
+    "step_bake_time_in_minutes": {"type": "int"},
+}
+
+_CANARY_OPTIONS = {
+    "canary_percent": {"type": "float", "required": True},
+    "canary_bake_time_in_minutes": {"type": "int"},
+}
+
 # One service's options, without defaults: in ``services`` items an unset value means "take the top-level one",
 # and at the top level an unset setting means "leave it as it is live".
 SERVICE_ARG_SPEC = {
@@ -57,6 +91,7 @@ SERVICE_ARG_SPEC = {
             "load_balancer_name": {"type": "str"},
             "container_name": {"type": "str", "required": True},
             "container_port": {"type": "int", "required": True},
+            "advanced_configuration": {"type": "dict", "options": _ADVANCED_LB_OPTIONS},
         },
     },
     "service_registries": {
@@ -77,7 +112,16 @@ SERVICE_ARG_SPEC = {
             "minimum_healthy_percent": {"type": "int"},
             "deployment_circuit_breaker": {"type": "dict", "options": _CIRCUIT_BREAKER_OPTIONS},
             "alarms": {"type": "dict", "options": _ALARM_OPTIONS},
+            "strategy": {"type": "str", "choices": list(DEPLOYMENT_STRATEGIES)},
+            "bake_time_in_minutes": {"type": "int"},
+            "lifecycle_hooks": {"type": "list", "elements": "dict", "options": _LIFECYCLE_HOOK_OPTIONS},
+            "linear_configuration": {"type": "dict", "options": _LINEAR_OPTIONS},
+            "canary_configuration": {"type": "dict", "options": _CANARY_OPTIONS},
         },
+    },
+    "deployment_controller": {
+        "type": "dict",
+        "options": {"type": {"type": "str", "required": True, "choices": ["ECS", "CODE_DEPLOY", "EXTERNAL"]}},
     },
     "placement_constraints": {
         "type": "list",
@@ -107,6 +151,16 @@ SERVICE_DEFAULTS = {"state": "present", "force_new_deployment": False}
 ROLLOUT_ARG_SPEC = {
     "rollback": {"type": "bool", "default": True},
     "services": {"type": "list", "elements": "dict"},
+    "wait_until": {"type": "str", "default": "completed"},
+}
+
+# ecs_service_deployment: acts on the current service deployment of one service.
+SERVICE_DEPLOYMENT_ARG_SPEC = {
+    "cluster": {"type": "str", "required": True},
+    "service": {"type": "str", "required": True, "aliases": ["name"]},
+    "action": {"type": "str", "default": "status", "choices": ["status", "continue", "rollback"]},
+    "hook_id": {"type": "str"},
+    "wait_until": {"type": "str", "default": "completed"},
 }
 
 
@@ -117,4 +171,12 @@ def service_rollout_argument_spec() -> dict:
         spec[name]["default"] = default
     spec.update(copy.deepcopy(ROLLOUT_ARG_SPEC))
     spec.update(copy.deepcopy(WAIT_ARG_SPEC))
+    return spec
+
+
+def service_deployment_argument_spec() -> dict:
+    """The complete argument spec of ecs_service_deployment (without the AWS connection options)."""
+    spec = copy.deepcopy(SERVICE_DEPLOYMENT_ARG_SPEC)
+    spec.update(copy.deepcopy(WAIT_ARG_SPEC))
+    spec["wait"]["default"] = False
     return spec

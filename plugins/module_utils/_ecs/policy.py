@@ -32,6 +32,7 @@ FAMILIES = "families"  # every revision of the declared task definition families
 CLUSTERS = "clusters"  # the declared clusters' ARNs
 IN_CLUSTERS = "in_clusters"  # "*", with the condition ecs:cluster = a declared cluster
 CLUSTER_CONTENTS = "cluster_contents"  # every service and task of the declared clusters
+SERVICE_DEPLOYMENTS = "service_deployments"  # every service deployment of the declared services
 
 # What the deploy playbook calls: ecs_taskdef_live (DescribeServices, DescribeTaskDefinition, RegisterTaskDefinition,
 # TagResource/UntagResource of a revision) and ecs_service_rollout on existing services (DescribeServices,
@@ -44,6 +45,13 @@ DEPLOY_ACTIONS = {
     "ecs:TagResource": (SERVICES, FAMILIES),
     "ecs:UntagResource": (SERVICES, FAMILIES),
     "ecs:UpdateService": (SERVICES,),
+    # Blue/green, linear and canary services: ecs_service_rollout follows (and on failure stops) its service
+    # deployment; ecs_service_deployment also continues a PAUSE hook. ListServiceDeployments is evaluated against
+    # the service, the other three against service-deployment ARNs.
+    "ecs:ListServiceDeployments": (SERVICES,),
+    "ecs:DescribeServiceDeployments": (SERVICE_DEPLOYMENTS,),
+    "ecs:StopServiceDeployment": (SERVICE_DEPLOYMENTS,),
+    "ecs:ContinueServiceDeployment": (SERVICE_DEPLOYMENTS,),
 }
 # ecs_service_rollout creating a declared service that does not exist yet (the bootstrap role's job, normally):
 # it checks the cluster first.
@@ -85,8 +93,9 @@ SIDS = {
     CLUSTERS: "DeclaredClusters",
     IN_CLUSTERS: "ListInDeclaredClusters",
     CLUSTER_CONTENTS: "ReadDeclaredClusters",
+    SERVICE_DEPLOYMENTS: "DeclaredServiceDeployments",
 }
-SCOPE_ORDER = (TASK_DEFINITIONS_ANY, SERVICES, FAMILIES, CLUSTERS, IN_CLUSTERS, CLUSTER_CONTENTS)
+SCOPE_ORDER = (TASK_DEFINITIONS_ANY, SERVICES, SERVICE_DEPLOYMENTS, FAMILIES, CLUSTERS, IN_CLUSTERS, CLUSTER_CONTENTS)
 PASS_ROLE_SID = "PassDeclaredRolesToEcsTasks"
 ECR_TOKEN_SID = "EcrAuthorizationToken"
 ECR_PUSH_SID = "EcrPushDeclaredRepositories"
@@ -203,11 +212,13 @@ def _scope_resources(plans: list[dict], arn: _ArnBuilder) -> dict[str, list[str]
     clusters = sorted({plan["cluster"] for plan in plans})
     services = sorted({arn("ecs", f"service/{plan['cluster']}/{plan['name']}") for plan in plans})
     families = sorted({arn("ecs", f"task-definition/{plan['family']}:*") for plan in plans})
+    deployments = sorted({arn("ecs", f"service-deployment/{plan['cluster']}/{plan['name']}/*") for plan in plans})
     cluster_arns = [arn("ecs", f"cluster/{cluster}") for cluster in clusters]
     contents = [arn("ecs", f"{kind}/{cluster}/*") for cluster in clusters for kind in ("service", "task")]
     return {
         TASK_DEFINITIONS_ANY: ["*"],
         SERVICES: services,
+        SERVICE_DEPLOYMENTS: deployments,
         FAMILIES: families,
         CLUSTERS: cluster_arns,
         IN_CLUSTERS: ["*"],

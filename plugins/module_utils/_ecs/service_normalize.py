@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import json
 import re
 from typing import Any
 
@@ -33,6 +34,7 @@ COMPARED_SETTINGS = (
     "serviceRegistries",
     "healthCheckGracePeriodSeconds",
     "deploymentConfiguration",
+    "deploymentController",
     "placementConstraints",
     "placementStrategy",
     "enableExecuteCommand",
@@ -56,7 +58,9 @@ ECS_DEFAULTS: dict[str, Any] = {
         "minimumHealthyPercent": 100,
         "deploymentCircuitBreaker": {"enable": False, "rollback": False},
         "alarms": {"alarmNames": [], "enable": False, "rollback": False},
+        "strategy": "ROLLING",
     },
+    "deploymentController": {"type": "ECS"},
     "placementConstraints": [],
     "placementStrategy": [],
     "enableExecuteCommand": False,
@@ -182,6 +186,7 @@ def declared_settings(options: dict) -> dict:
                     "loadBalancerName": item.get("load_balancer_name"),
                     "containerName": item.get("container_name"),
                     "containerPort": item.get("container_port"),
+                    "advancedConfiguration": _declared_advanced_configuration(item.get("advanced_configuration")),
                 }
             )
             for item in options["load_balancers"]
@@ -202,6 +207,9 @@ def declared_settings(options: dict) -> dict:
     deployment = _declared_deployment_configuration(options.get("deployment_configuration"))
     if deployment:
         declared["deploymentConfiguration"] = deployment
+    controller = options.get("deployment_controller")
+    if controller is not None:
+        declared["deploymentController"] = {"type": controller["type"]}
     if options.get("placement_constraints") is not None:
         declared["placementConstraints"] = [
             _drop_none({"type": item["type"], "expression": item.get("expression")})
@@ -234,7 +242,56 @@ def _declared_deployment_configuration(config: dict | None) -> dict:
             "enable": alarms["enable"],
             "rollback": alarms["rollback"],
         }
+    _put(declared, "strategy", config.get("strategy"))
+    _put(declared, "bakeTimeInMinutes", config.get("bake_time_in_minutes"))
+    if config.get("lifecycle_hooks") is not None:
+        declared["lifecycleHooks"] = [_declared_hook(hook) for hook in config["lifecycle_hooks"]]
+    linear = config.get("linear_configuration")
+    if linear is not None:
+        declared["linearConfiguration"] = _drop_none(
+            {"stepPercent": linear["step_percent"], "stepBakeTimeInMinutes": linear.get("step_bake_time_in_minutes")}
+        )
+    canary = config.get("canary_configuration")
+    if canary is not None:
+        declared["canaryConfiguration"] = _drop_none(
+            {
+                "canaryPercent": canary["canary_percent"],
+                "canaryBakeTimeInMinutes": canary.get("canary_bake_time_in_minutes"),
+            }
+        )
     return declared
+
+
+def _declared_hook(hook: dict) -> dict:
+    """One lifecycle hook in ECS's shape. ``hookDetails`` is user data and goes as written."""
+    timeout = hook.get("timeout_configuration")
+    return _drop_none(
+        {
+            "targetType": hook.get("target_type"),
+            "hookTargetArn": hook.get("hook_target_arn"),
+            "roleArn": hook.get("role_arn"),
+            "lifecycleStages": list(hook["lifecycle_stages"]),
+            "hookDetails": copy.deepcopy(hook.get("hook_details")),
+            "timeoutConfiguration": _drop_none(
+                {"timeoutInMinutes": timeout.get("timeout_in_minutes"), "action": timeout.get("action")}
+            )
+            if timeout is not None
+            else None,
+        }
+    )
+
+
+def _declared_advanced_configuration(advanced: dict | None) -> dict | None:
+    if advanced is None:
+        return None
+    return _drop_none(
+        {
+            "alternateTargetGroupArn": advanced.get("alternate_target_group_arn"),
+            "productionListenerRule": advanced.get("production_listener_rule"),
+            "testListenerRule": advanced.get("test_listener_rule"),
+            "roleArn": advanced.get("role_arn"),
+        }
+    )
 
 
 def _public_ip(assign: bool | None) -> str | None:
@@ -318,7 +375,8 @@ def canonical(settings: dict) -> dict:
 
 
 def _sort_key(item: dict) -> str:
-    return "/".join(f"{name}={item[name]}" for name in sorted(item))
+    # Nested values (a load balancer's advancedConfiguration) are keyed by their sorted JSON, not by dict order.
+    return "/".join(f"{name}={json.dumps(item[name], sort_keys=True, default=str)}" for name in sorted(item))
 
 
 def short_task_definition(task_definition: str) -> str:

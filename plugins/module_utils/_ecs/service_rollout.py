@@ -17,6 +17,21 @@ from typing import Any, Callable
 from . import api
 from .common import AnsibleECSError, ECSTimeoutError, ECSValidationError
 from .service_compare import plan_changes, plan_service, predicted_service
+from .service_deployment import (
+    WAIT_UNTIL_COMPLETED,
+    Tracker,
+    current_deployment_arn,
+    follows_service_deployments,
+    is_ended,
+    is_failure,
+    is_rolling_back,
+    rollback_reason,
+    stop_for_rollback,
+    traffic,
+    utc_now,
+    validate_wait_until,
+)
+from .service_deployment import follow as follow_service_deployments
 from .service_normalize import (
     events_result,
     resolve_items,
@@ -54,6 +69,7 @@ class RunSettings:
     rollback: bool = True
     check_mode: bool = False
     diff: bool = False
+    wait_until: str = WAIT_UNTIL_COMPLETED
 
     @classmethod
     def from_params(cls, params: dict, check_mode: bool, diff: bool) -> RunSettings:
@@ -64,6 +80,7 @@ class RunSettings:
             rollback=params.get("rollback", True),
             check_mode=check_mode,
             diff=diff,
+            wait_until=validate_wait_until(params.get("wait_until")),
         )
 
 
@@ -89,6 +106,9 @@ class Target:
     failure: str | None = None
     baseline_event_ids: set = field(default_factory=set)
     events: dict = field(default_factory=dict)
+    # The native (blue/green, linear, canary) service deployment this run started, followed by its ARN.
+    tracker: Tracker | None = None
+    traffic: dict | None = None
 
     @property
     def cluster(self) -> str:
@@ -119,13 +139,25 @@ def _event_key(event: dict) -> str:
 class Clock:
     """The time source of a run: injected by tests, so nothing really sleeps."""
 
-    def __init__(self, now: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wall: Callable[[], str] = utc_now,
+    ):
         self.now = now
         self.sleep = sleep
+        self.wall = wall
 
 
 def run_rollout(
-    client: Any, params: dict, check_mode: bool = False, diff: bool = False, clock: Clock | None = None
+    client: Any,
+    params: dict,
+    check_mode: bool = False,
+    diff: bool = False,
+    clock: Clock | None = None,
+    *,
+    elbv2: Any = None,
 ) -> dict:
     """Run ecs_service_rollout for the params of the module.
 
@@ -135,6 +167,8 @@ def run_rollout(
         check_mode: compute and return the plan and the predicted service; write nothing, wait for nothing.
         diff: add before/after of the compared settings.
         clock: time source; the real one by default.
+        elbv2: ELBv2 client, to report the production listener rule weights of blue/green, linear and canary
+            services (``traffic``); None: not reported.
 
     Returns:
         The module result. With ``services``, ``results`` holds one result per service.
@@ -165,7 +199,11 @@ def run_rollout(
         _apply(client, targets, started, clock)
         if settings.wait:
             _follow(client, targets, deadline, settings, clock)
+            _follow_native(client, targets, deadline, settings, clock)
             _roll_back(client, targets, settings, clock)
+        for target in targets:
+            if target.tracker is not None:
+                target.traffic = traffic(elbv2, target.current)
     return _report(targets, list_mode, settings, clock.now() - started)
 
 
@@ -355,6 +393,10 @@ def _apply_one(client: Any, target: Target) -> None:
             api.untag_service(client, arn, plan["tag_keys_to_remove"])
     primary = primary_deployment(target.current)
     target.deployment_id = primary.get("id") if primary else None
+    if plan["action"] in ("create", "update") and follows_service_deployments(target.current):
+        arn = current_deployment_arn(client, target.cluster, target.current)
+        if arn and arn != (live or {}).get("currentServiceDeployment"):
+            target.tracker = Tracker(arn, target.label)
 
 
 # Wait and roll back ----------------------------------------------------------------------------------------
@@ -363,7 +405,11 @@ def _apply_one(client: Any, target: Target) -> None:
 def _follow(client: Any, targets: list[Target], deadline: float, settings: RunSettings, clock: Clock) -> None:
     """Follow every deployment this run started, together, to COMPLETED, FAILED or the deadline."""
     followed = [target for target in targets if target.plan["action"] != "none"]
-    deploying = [target for target in followed if target.plan["action"] != "delete" and target.deployment_id]
+    deploying = [
+        target
+        for target in followed
+        if target.plan["action"] != "delete" and target.deployment_id and target.tracker is None
+    ]
     deleting = [target for target in followed if target.plan["action"] == "delete"]
 
     def unsettled(target: Target) -> bool:
@@ -418,7 +464,11 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
     A rollback that ECS's circuit breaker already started is followed and reported, not doubled, whatever
     ``rollback`` says; the module starts one of its own only when ``rollback`` is true.
     """
-    failed = [target for target in targets if target.failure and target.plan["action"] in ("create", "update")]
+    failed = [
+        target
+        for target in targets
+        if target.failure and target.plan["action"] in ("create", "update") and target.tracker is None
+    ]
     by_ecs: list[Target] = []
     by_module: list[Target] = []
     for target in failed:
@@ -480,6 +530,80 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
             target.failure += f"; the rollback by {who} ended {target.rollback_outcome}"
 
 
+def _follow_native(client: Any, targets: list[Target], deadline: float, settings: RunSettings, clock: Clock) -> None:
+    """Follow blue/green, linear and canary deployments by their ARN, together, to their end (or ``wait_until``).
+
+    SUCCESSFUL is success; ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED and STOPPED are failures however the service ends
+    up. On timeout, with ``rollback``, the module stops the deployment with a rollback (StopServiceDeployment
+    ROLLBACK, nothing registered or deployed) and waits for it; a rollback ECS started itself is waited for too.
+    """
+    trackers = [target.tracker for target in targets if target.tracker is not None]
+    if not trackers:
+        return
+
+    def follow(done: Callable[[Tracker], bool], until: float) -> None:
+        follow_service_deployments(
+            client,
+            trackers,
+            done,
+            until,
+            settings.poll_interval,
+            now=clock.now,
+            sleep=clock.sleep,
+            wall=clock.wall,
+        )
+
+    follow(lambda tracker: tracker.settled(settings.wait_until), deadline)
+    to_stop = [tracker for tracker in trackers if not tracker.settled(settings.wait_until)]
+    for tracker in to_stop:
+        tracker.timed_out = True
+        if settings.rollback and not is_rolling_back(tracker.detail) and not is_ended(tracker.detail):
+            stop_for_rollback(client, tracker)
+    # A rollback (ECS's or ours) is followed to its end, on a deadline of its own when the run's is spent.
+    rolling_back = [tracker for tracker in trackers if is_rolling_back(tracker.detail) and not is_ended(tracker.detail)]
+    if rolling_back or any(tracker.stopped_by_module for tracker in trackers):
+        follow(
+            lambda tracker: (
+                is_ended(tracker.detail) or not (tracker.stopped_by_module or is_rolling_back(tracker.detail))
+            ),
+            max(deadline, clock.now() + settings.wait_timeout),
+        )
+    for target in targets:
+        if target.tracker is not None:
+            _native_outcome(target, settings)
+
+
+def _native_outcome(target: Target, settings: RunSettings) -> None:
+    tracker = target.tracker
+    arn = tracker.arn
+    target.rolled_back = tracker.rolled_back
+    if tracker.rolled_back or tracker.stopped_by_module:
+        target.rolled_back_by = "module" if tracker.stopped_by_module else "ecs"
+    if tracker.succeeded(settings.wait_until) and not tracker.timed_out:
+        target.outcome = COMPLETED
+        return
+    reason = rollback_reason(tracker.detail)
+    if tracker.timed_out:
+        target.outcome = TIMED_OUT
+        wanted = "complete" if settings.wait_until == WAIT_UNTIL_COMPLETED else f"reach {settings.wait_until}"
+        message = f"{target.label}: service deployment {arn} did not {wanted} in time (at {tracker.stage})"
+        if tracker.stopped_by_module:
+            message += f"; the module stopped it with a rollback, which ended {tracker.status}"
+        elif is_rolling_back(tracker.detail):
+            message += f"; ECS is rolling it back: {tracker.status}"
+        elif not settings.rollback:
+            message += "; not rolled back (rollback is false)"
+    elif is_failure(tracker.detail):
+        target.outcome = FAILED
+        message = f"{target.label}: service deployment {arn} ended {tracker.status}"
+    else:
+        target.outcome = FAILED
+        message = (
+            f"{target.label}: service deployment {arn} is rolling back ({tracker.status}) before {settings.wait_until}"
+        )
+    target.failure = message + (f" ({reason})" if reason else "")
+
+
 # Report ----------------------------------------------------------------------------------------------------
 
 
@@ -512,6 +636,9 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
         "duration": round(duration, 3),
         "failed": bool(target.failure),
     }
+    if target.tracker is not None:
+        result.update(target.tracker.result())
+        result["traffic"] = target.traffic
     if target.failure:
         result["msg"] = target.failure
     if settings.diff:

@@ -245,8 +245,12 @@ def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans,
     ecs_granted = {action for action in _granted(_policy(plans)) if action.startswith("ecs:")}
     assert ecs_granted <= reachable
     assert _granted(_policy(plans)) == {
+        "ecs:ContinueServiceDeployment",
+        "ecs:DescribeServiceDeployments",
         "ecs:DescribeServices",
         "ecs:DescribeTaskDefinition",
+        "ecs:ListServiceDeployments",
+        "ecs:StopServiceDeployment",
         "ecs:RegisterTaskDefinition",
         "ecs:TagResource",
         "ecs:UntagResource",
@@ -267,16 +271,16 @@ def test_the_prune_option_covers_ecs_taskdef_prune_and_no_more(plans, ecs_model)
 def test_the_scan_sees_a_new_call_in_any_form(ecs_model):
     """What another api.py function would look like: each form of call is found and named as IAM names it."""
     source = """
-def list_service_deployments(client, cluster, service):
-    for page in client.get_paginator("list_service_deployments").paginate(cluster=cluster, service=service):
+def list_service_revisions(client, cluster, service):
+    for page in client.get_paginator("list_attributes").paginate(cluster=cluster, targetType="container-instance"):
         yield page
-def describe_service_deployments(self, arns):
-    return self.ecs_client.describe_service_deployments(serviceDeploymentArns=arns, aws_retry=True)
+def describe_service_revisions(self, arns):
+    return self.ecs_client.describe_service_revisions(serviceRevisionArns=arns, aws_retry=True)
 def not_a_call(client):
     return client.meta.service_model.operation_model("UpdateService")
 """
     found = _to_actions(_client_calls(ast.parse(source)), ecs_model)
-    assert found == {"ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"}
+    assert found == {"ecs:ListAttributes", "ecs:DescribeServiceRevisions"}
     assert not found & _granted(_policy(resolve_services(DECLARED, ACCOUNT), create_services=True, prune=True))
 
 
@@ -302,11 +306,31 @@ def test_the_whole_default_document(plans):
             {
                 "Sid": "DeclaredServices",
                 "Effect": "Allow",
-                "Action": ["ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:UpdateService"],
+                "Action": [
+                    "ecs:DescribeServices",
+                    "ecs:ListServiceDeployments",
+                    "ecs:TagResource",
+                    "ecs:UntagResource",
+                    "ecs:UpdateService",
+                ],
                 "Resource": [
                     f"{ARN}:service/shop-batch/reports",
                     f"{ARN}:service/shop-dev/web",
                     f"{ARN}:service/shop-dev/worker",
+                ],
+            },
+            {
+                "Sid": "DeclaredServiceDeployments",
+                "Effect": "Allow",
+                "Action": [
+                    "ecs:ContinueServiceDeployment",
+                    "ecs:DescribeServiceDeployments",
+                    "ecs:StopServiceDeployment",
+                ],
+                "Resource": [
+                    f"{ARN}:service-deployment/shop-batch/reports/*",
+                    f"{ARN}:service-deployment/shop-dev/web/*",
+                    f"{ARN}:service-deployment/shop-dev/worker/*",
                 ],
             },
             {
@@ -353,6 +377,7 @@ def test_services_are_scoped_to_their_arns(plans):
     assert statement["Action"] == [
         "ecs:CreateService",
         "ecs:DescribeServices",
+        "ecs:ListServiceDeployments",
         "ecs:TagResource",
         "ecs:UntagResource",
         "ecs:UpdateService",
