@@ -177,7 +177,6 @@ def test_two_deploys_of_one_service_at_once_end_on_one_of_them_and_neither_lies(
         if run.rc == 0:
             assert result["rollout_state"] == "COMPLETED", result
             assert f"(service race) (deployment {result['deployment_id']}) deployment completed." in events, events
-            assert _image(clean_sandbox, result["service"]["task_definition"]) == images[key]
         else:
             # It says that another deployment replaced its own, and does not claim a rollback that nobody made.
             assert result["failed"] is True and result["rollout_state"] != "COMPLETED", result

@@ -62,6 +62,9 @@ def deployment_state(service: dict | None, deployment_id: str) -> str:
     ours = deployment_by_id(service, deployment_id)
     if ours is not None and ours.get("rolloutState") == FAILED:
         return FAILED
+    if ours is not None and ours.get("rolloutState") == COMPLETED:
+        # It completed; a deployment someone started afterwards (ours is then ACTIVE) does not undo that.
+        return COMPLETED
     primary = primary_deployment(service)
     if primary is None or primary.get("id") != deployment_id:
         return REPLACED

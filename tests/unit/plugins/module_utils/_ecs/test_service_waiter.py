@@ -81,6 +81,11 @@ STATES = [
         service(deployment(ROLLBACK, "PRIMARY", "IN_PROGRESS", 9, 0), deployment(OURS, "ACTIVE", "IN_PROGRESS", 8, 1)),
         REPLACED,
     ),
+    (
+        "ours completed, then someone else deployed over it",
+        service(deployment(ROLLBACK, "PRIMARY", "IN_PROGRESS", 9, 0), deployment(OURS, "ACTIVE", "COMPLETED", 8)),
+        COMPLETED,
+    ),
     ("service deleted", service(deployment(OURS, "PRIMARY", "IN_PROGRESS", 8), status="INACTIVE"), MISSING),
     ("service not found", None, MISSING),
     ("no rolloutState, one deployment at its count", service(deployment(OURS, "PRIMARY", None, 8)), COMPLETED),
