@@ -8,7 +8,6 @@ return code and, where useful, the JSON results of the run.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import COLLECTIONS_ROOT
+from tests.support.playbooks import ansible_playbook_env
 from tests.support.sandbox_process import start_sandbox
 
 TARGETS = Path(__file__).resolve().parent / "targets"
@@ -53,20 +52,7 @@ class PlaybookRun:
 
 
 def run_playbook(sandbox, playbook: str, extra_vars: dict | None = None, *, json_output=False, args=()) -> PlaybookRun:
-    env = {
-        **os.environ,
-        **sandbox.env(),
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "false",
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        # Modules run with the interpreter that has boto3: the one running the tests.
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-    }
-    if json_output:
-        env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
+    env = ansible_playbook_env(sandbox, json_output=json_output)
     variables = {"sandbox_url": sandbox.url, **(extra_vars or {})}
     command = [
         str(Path(sys.executable).parent / "ansible-playbook"),

@@ -7,7 +7,6 @@ proves its point with the sandbox's call counts and what ECS holds afterwards.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,7 +17,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+from tests.conftest import REPO_ROOT
+from tests.support.playbooks import ansible_playbook_env
 from tests.support.sandbox_process import start_sandbox
 
 TARGETS = Path(__file__).resolve().parent / "targets"
@@ -142,20 +142,7 @@ def playbook_command(
     env: dict | None = None,
 ) -> tuple[list[str], dict]:
     """The ansible-playbook command line and environment for ``playbook`` (a name in targets/ or a path)."""
-    full_env = {
-        **os.environ,
-        **sandbox.env(),
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "false",
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        **(env or {}),
-    }
-    if json_output:
-        full_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
+    full_env = ansible_playbook_env(sandbox, json_output=json_output, extra=env)
     path = Path(playbook)
     if not path.is_absolute():
         path = TARGETS / path
