@@ -19,6 +19,20 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 TARGET_GROUP_NAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 MAX_TARGET_GROUP_NAME = 32
 MAX_IAM_ROLE_NAME = 64
+IAM_ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]{1,64}$")
+# ECS deployment strategies; the last three shift traffic between two target groups (ECS-native blue/green).
+STRATEGIES = ("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY")
+BLUE_GREEN_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
+# Appended to the target group name for the second (alternate) target group of a blue/green service.
+ALTERNATE_TARGET_GROUP_SUFFIX = "-alt"
+BLUE_GREEN_LOAD_BALANCER_KEYS = (
+    "alternate_target_group_name",
+    "test_listener_arn",
+    "test_priority",
+    "test_path_patterns",
+    "test_host_headers",
+    "infrastructure_role_name",
+)
 
 
 def parse_task_definition_file(text: str, path: str, where: str) -> dict:
@@ -106,13 +120,22 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
     if task_role_arn:
         definition["taskRoleArn"] = task_role_arn
 
+    service = copy.deepcopy(item.get("service") or {})
+    if not isinstance(service, dict):
+        raise ECSValidationError(f"{where}.service must be a mapping of ecs_service_rollout options")
+    strategy = _strategy(service, where)
+    blue_green = strategy in BLUE_GREEN_STRATEGIES
+
     plan = {
         "name": name,
         "cluster": cluster,
         "family": definition["family"],
         "main_container": main_container,
         "task_definition": definition,
-        "service": copy.deepcopy(item.get("service") or {}),
+        "service": service,
+        "deployment_strategy": strategy,
+        "blue_green": blue_green,
+        "lifecycle_hook_role_arns": _hook_roles(service, where),
         "execution_role_name": execution_role_name,
         "execution_role_arn": execution_role_arn,
         "task_role_name": task_role_name,
@@ -124,7 +147,120 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
     }
+    if blue_green and plan["load_balancer"]:
+        _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
+    elif plan["load_balancer"]:
+        for key in BLUE_GREEN_LOAD_BALANCER_KEYS:
+            if plan["load_balancer"].get(key):
+                raise ECSValidationError(
+                    f"{where}.load_balancer.{key} is only for the {', '.join(BLUE_GREEN_STRATEGIES)} strategies; "
+                    f"service.deployment_configuration.strategy is {strategy}"
+                )
     return plan
+
+
+def _strategy(service: dict, where: str) -> str:
+    """The declared deployment strategy (ROLLING when none), checked against what ECS knows."""
+    configuration = service.get("deployment_configuration") or {}
+    if not isinstance(configuration, dict):
+        raise ECSValidationError(f"{where}.service.deployment_configuration must be a mapping")
+    strategy = configuration.get("strategy") or "ROLLING"
+    if strategy not in STRATEGIES:
+        raise ECSValidationError(
+            f"{where}.service.deployment_configuration.strategy {strategy!r} is not one of {', '.join(STRATEGIES)}"
+        )
+    controller = (service.get("deployment_controller") or {}).get("type") or "ECS"
+    if strategy in BLUE_GREEN_STRATEGIES and controller != "ECS":
+        raise ECSValidationError(
+            f"{where}.service.deployment_controller.type {controller!r} cannot run the {strategy} strategy: "
+            "ECS-native blue/green, linear and canary deployments need the ECS controller (leave it unset)"
+        )
+    return strategy
+
+
+def _hook_roles(service: dict, where: str) -> list[str]:
+    """The role_arn of every declared lifecycle hook, in declaration order, each once."""
+    hooks = (service.get("deployment_configuration") or {}).get("lifecycle_hooks") or []
+    if not isinstance(hooks, list) or not all(isinstance(hook, dict) for hook in hooks):
+        raise ECSValidationError(f"{where}.service.deployment_configuration.lifecycle_hooks must be a list of mappings")
+    roles: list[str] = []
+    for index, hook in enumerate(hooks):
+        role = hook.get("role_arn")
+        if role is None:
+            continue
+        if not isinstance(role, str) or not role.startswith("arn:") or ":role/" not in role or "*" in role:
+            raise ECSValidationError(
+                f"{where}.service.deployment_configuration.lifecycle_hooks[{index}].role_arn {role!r} must be the "
+                "ARN of one IAM role"
+            )
+        if role not in roles:
+            roles.append(role)
+    return roles
+
+
+def _blue_green_load_balancer(balancer: dict, where: str, default_prefix: str, role_prefix: str) -> None:
+    """Add the alternate target group, the optional test rule and the infrastructure role of a blue/green service."""
+    field = f"{where}.load_balancer.alternate_target_group_name"
+    alternate = balancer.get("alternate_target_group_name")
+    if alternate:
+        _check_target_group_name(alternate, field, "shorten it")
+    else:
+        alternate = balancer["target_group_name"] + ALTERNATE_TARGET_GROUP_SUFFIX
+        _check_target_group_name(
+            alternate,
+            field,
+            f"it defaults to the target group name followed by {ALTERNATE_TARGET_GROUP_SUFFIX!r}: shorten "
+            "load_balancer.target_group_name (or the cluster or service name it defaults from), or set "
+            "load_balancer.alternate_target_group_name",
+        )
+    if alternate == balancer["target_group_name"]:
+        raise ECSValidationError(f"{field} must differ from load_balancer.target_group_name")
+    balancer["alternate_target_group_name"] = alternate
+
+    test_listener, test_priority = balancer.get("test_listener_arn"), balancer.get("test_priority")
+    if bool(test_listener) != bool(test_priority):
+        raise ECSValidationError(
+            f"{where}.load_balancer needs both test_listener_arn and test_priority for a test listener rule, or neither"
+        )
+    if test_listener:
+        if test_listener == balancer["listener_arn"] and str(test_priority) == str(balancer["priority"]):
+            raise ECSValidationError(
+                f"{where}.load_balancer.test_priority {test_priority} is the production rule's priority on the same "
+                "listener; the test rule needs its own"
+            )
+        balancer.setdefault("test_path_patterns", balancer.get("path_patterns") or [])
+        balancer.setdefault("test_host_headers", balancer.get("host_headers") or [])
+    else:
+        for key in ("test_path_patterns", "test_host_headers"):
+            if balancer.get(key):
+                raise ECSValidationError(f"{where}.load_balancer.{key} needs test_listener_arn and test_priority")
+        balancer["test_listener_arn"] = None
+        balancer["test_priority"] = None
+
+    role = balancer.get("infrastructure_role_name") or f"{default_prefix}-ecs-infra"
+    label = f"{where}.load_balancer.infrastructure_role_name"
+    if len(role) > MAX_IAM_ROLE_NAME:
+        raise ECSValidationError(
+            f"{label} {role!r} is {len(role)} characters; IAM allows {MAX_IAM_ROLE_NAME}. It defaults to "
+            '"<cluster>-<name>-ecs-infra": shorten the cluster or service name, or set it explicitly'
+        )
+    if not IAM_ROLE_NAME_PATTERN.match(role):
+        raise ECSValidationError(f"{label} {role!r} may hold only letters, digits and +=,.@_-")
+    balancer["infrastructure_role_name"] = role
+    balancer["infrastructure_role_arn"] = role_prefix + role
+
+
+def _check_target_group_name(name: Any, field: str, fix: str) -> None:
+    if not isinstance(name, str):
+        raise ECSValidationError(f"{field} must be a string")
+    if len(name) > MAX_TARGET_GROUP_NAME:
+        raise ECSValidationError(
+            f"{field} {name!r} is {len(name)} characters; AWS allows {MAX_TARGET_GROUP_NAME}. To fix it, {fix}"
+        )
+    if not TARGET_GROUP_NAME_PATTERN.match(name):
+        raise ECSValidationError(
+            f"{field} {name!r} may hold only letters, digits and hyphens, and may not start or end with a hyphen"
+        )
 
 
 def _task_definition(item: dict, where: str, file_contents: dict[str, str]) -> dict:
