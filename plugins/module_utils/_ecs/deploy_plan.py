@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from .common import ECSValidationError
 
+# Strategies whose deployments ecs_service_rollout follows by their service deployment ARN.
+NATIVE_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
+# Statuses of a service deployment that has not ended yet.
+RUNNING_STATUSES = ("PENDING", "IN_PROGRESS")
+PRODUCTION_TRAFFIC_SHIFT = "PRODUCTION_TRAFFIC_SHIFT"
+
 
 def images_for(plan: dict, deploy_image: str | None, deploy_images: dict | None, service_images: dict | None) -> dict:
     """The images to deploy to one service: per-service images win, then deploy_images, then deploy_image.
@@ -78,32 +84,99 @@ def summarize(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | 
         rollout = rollouts.get((plan["cluster"], plan["name"]), {})
         main = next((image for image in taskdef["images"] if image["container"] == plan["main_container"]), {})
         previous = rollout.get("previous_task_definition_arn") or taskdef.get("live_task_definition_arn")
-        summaries.append(
-            {
-                "service": plan["name"],
-                "cluster": plan["cluster"],
-                "container": plan["main_container"],
-                "old_image": main.get("live_image"),
-                "new_image": main.get("image"),
-                "old_revision": _revision(previous),
-                "new_revision": _revision(taskdef["task_definition_arn"]),
-                "old_task_definition_arn": previous,
-                "new_task_definition_arn": taskdef["task_definition_arn"],
-                "registered": taskdef["registered"],
-                "drift": taskdef.get("drift", []),
-                "outcome": outcome(taskdef, rollout, rolled_out is not None),
-                "rolled_back": bool(rollout.get("rolled_back")),
-                "deployment_id": rollout.get("deployment_id"),
-                "rollout_state": rollout.get("rollout_state"),
-                "message": rollout.get("msg"),
-                "duration": rollout.get("duration"),
-            }
-        )
+        summary = {
+            "service": plan["name"],
+            "cluster": plan["cluster"],
+            "container": plan["main_container"],
+            "old_image": main.get("live_image"),
+            "new_image": main.get("image"),
+            "old_revision": _revision(previous),
+            "new_revision": _revision(taskdef["task_definition_arn"]),
+            "old_task_definition_arn": previous,
+            "new_task_definition_arn": taskdef["task_definition_arn"],
+            "registered": taskdef["registered"],
+            "drift": taskdef.get("drift", []),
+            "outcome": outcome(taskdef, rollout, rolled_out is not None),
+            "rolled_back": bool(rollout.get("rolled_back")),
+            "deployment_id": rollout.get("deployment_id"),
+            "rollout_state": rollout.get("rollout_state"),
+            "message": rollout.get("msg"),
+            "duration": rollout.get("duration"),
+        }
+        summary.update(native_deployment(plan, rollout))
+        summaries.append(summary)
     return summaries
 
 
+def strategy_of(plan: dict, rollout: dict) -> str:
+    """The service's deployment strategy: as ECS reports it after the run, else as declared, else ROLLING."""
+    live = ((rollout.get("service") or {}).get("deployment_configuration") or {}).get("strategy")
+    declared = ((plan.get("service") or {}).get("deployment_configuration") or {}).get("strategy")
+    return live or declared or "ROLLING"
+
+
+def native_deployment(plan: dict, rollout: dict) -> dict:
+    """The summary fields of a blue/green, linear or canary deployment (None or empty for a rolling service).
+
+    ``stages`` lists the lifecycle stage names seen, each once, in order; ``production_weights`` the percent of
+    production traffic on the new revision at each PRODUCTION_TRAFFIC_SHIFT step; ``traffic`` the final weights of
+    the production listener rule by target group name.
+    """
+    strategy = strategy_of(plan, rollout)
+    seen = rollout.get("lifecycle_stages") or []
+    return {
+        "strategy": strategy,
+        "service_deployment_arn": rollout.get("service_deployment_arn"),
+        "service_deployment_status": rollout.get("status") if rollout.get("service_deployment_arn") else None,
+        "lifecycle_stage": rollout.get("lifecycle_stage"),
+        "stages": stage_names(seen),
+        "production_weights": production_weights(seen),
+        "traffic": traffic_by_name(rollout.get("traffic")),
+        "rollback_reason": rollout.get("rollback_reason"),
+    }
+
+
+def stage_names(lifecycle_stages: list[dict]) -> list[str]:
+    """Each lifecycle stage name once, in the order first seen (the production shift comes round per step)."""
+    names: list[str] = []
+    for seen in lifecycle_stages:
+        if seen.get("stage") and seen["stage"] not in names:
+            names.append(seen["stage"])
+    return names
+
+
+def production_weights(lifecycle_stages: list[dict]) -> list[float]:
+    """The production traffic percent of each PRODUCTION_TRAFFIC_SHIFT step seen, in order, repeats dropped."""
+    weights: list[float] = []
+    for seen in lifecycle_stages:
+        weight = seen.get("production_weight") if seen.get("stage") == PRODUCTION_TRAFFIC_SHIFT else None
+        if weight is not None and (not weights or weights[-1] != weight):
+            weights.append(weight)
+    return weights
+
+
+def target_group_name(arn: str) -> str:
+    """``web-green`` from ``arn:aws:elasticloadbalancing:...:targetgroup/web-green/0123456789abcdef``; else the ARN."""
+    resource = arn.split(":", 5)[-1]
+    parts = resource.split("/")
+    if len(parts) == 3 and parts[0] == "targetgroup" and parts[1]:
+        return parts[1]
+    return arn
+
+
+def traffic_by_name(traffic: dict | None) -> dict | None:
+    """Target group ARN -> weight, keyed by target group name instead, in the listener rule's order."""
+    if not traffic:
+        return None
+    return {target_group_name(arn): weight for arn, weight in traffic.items()}
+
+
 def outcome(taskdef: dict, rollout: dict, rollout_ran: bool) -> str:
-    """A word for what happened to a service: unchanged, created, deployed, updated, rolled back or failed."""
+    """A word for what happened to a service: unchanged, created, deployed, deploying, updated, rolled back or failed.
+
+    ``deploying``: a blue/green, linear or canary deployment was left running, reached the stage the deploy waited
+    for (``wait_until``) without rolling back, but not ended yet.
+    """
     if not rollout_ran:
         return "not rolled out"
     if rollout.get("rolled_back"):
@@ -114,6 +187,11 @@ def outcome(taskdef: dict, rollout: dict, rollout_ran: bool) -> str:
         return "unchanged"
     if rollout.get("action") == "create":
         return "created"
+    if rollout.get("service_deployment_arn"):
+        if rollout.get("status") == "SUCCESSFUL":
+            return "deployed"
+        if rollout.get("status") in RUNNING_STATUSES:
+            return "deploying"
     if rollout.get("deployment_id") and rollout.get("rollout_state") == "COMPLETED":
         return "deployed"
     return "updated"
@@ -130,7 +208,12 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             if item["old_revision"] in (None, item["new_revision"])
             else f"{item['old_revision']} -> {item['new_revision']}"
         )
-        line = f"{item['cluster']}/{item['service']}: {item['outcome']}; {item['container']} {image_text}; {revision}"
+        state = item["outcome"]
+        if state == "deploying" and item.get("lifecycle_stage"):
+            state += f" (reached {item['lifecycle_stage']})"
+        line = f"{item['cluster']}/{item['service']}: {state}; {item['container']} {image_text}; {revision}"
+        if item.get("strategy") in NATIVE_STRATEGIES:
+            line += native_line(item)
         if item["drift"]:
             line += f"; kept live {', '.join(d['container'] + ' ' + d['live'] for d in item['drift'])}"
         if item["duration"] is not None and item["outcome"] not in ("unchanged",):
@@ -139,6 +222,35 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             line += f" ({item['message']})"
         lines.append(line)
     return lines
+
+
+def native_line(item: dict) -> str:
+    """The blue/green, linear or canary part of a summary line, starting with "; "."""
+    parts = [item["strategy"]]
+    arn = item.get("service_deployment_arn")
+    if arn:
+        # Cluster and service lead the line already: the deployment's own id is enough to find it.
+        parts[0] += f" deployment {arn.rsplit('/', 1)[-1]} {item.get('service_deployment_status') or 'UNKNOWN'}"
+    if item.get("stages"):
+        parts.append(
+            "stages " + ", ".join(_stage_text(name, item.get("production_weights") or []) for name in item["stages"])
+        )
+    if item.get("traffic"):
+        parts.append("traffic " + " / ".join(f"{name} {_number(weight)}" for name, weight in item["traffic"].items()))
+    if item.get("rollback_reason"):
+        parts.append(f"rollback reason: {item['rollback_reason']}")
+    return "".join("; " + part for part in parts)
+
+
+def _stage_text(name: str, weights: list) -> str:
+    if name == PRODUCTION_TRAFFIC_SHIFT and weights:
+        return name + " " + " -> ".join(f"{_number(weight)}%" for weight in weights)
+    return name
+
+
+def _number(value) -> str:
+    """10.0 as 10, 12.5 as 12.5."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _service_name(result: dict) -> str | None:

@@ -6,10 +6,14 @@ import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan import (
+    production_weights,
     rollout_requests,
+    stage_names,
     summarize,
     summary_lines,
+    target_group_name,
     taskdef_requests,
+    traffic_by_name,
 )
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/"
@@ -132,3 +136,190 @@ def test_summary_of_a_rolled_back_service():
     assert summary[0]["outcome"] == "rolled back"
     assert summary_lines(summary)[0].endswith("(circuit breaker)")
     assert summarize(PLANS[:1], resolved, None)[0]["outcome"] == "not rolled out"
+
+
+# Blue/green, linear and canary ----------------------------------------------------------------------------
+
+ELB = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:"
+BLUE = ELB + "targetgroup/shop-dev-web/0123456789abcdef"
+GREEN = ELB + "targetgroup/shop-dev-web-g/fedcba9876543210"
+RULE = ELB + "listener-rule/app/shop-dev/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
+SERVICE_DEPLOYMENT = "arn:aws:ecs:eu-west-1:123456789012:service-deployment/shop/web/8gJgyhjXKmBD3kDbLfVjX"
+BLUE_GREEN_PLAN = {
+    **PLANS[0],
+    "service": {
+        "desired_count": 2,
+        "deployment_configuration": {"strategy": "BLUE_GREEN", "bake_time_in_minutes": 5},
+        "load_balancers": [
+            {
+                "target_group_arn": BLUE,
+                "container_name": "app",
+                "container_port": 80,
+                "advanced_configuration": {"alternate_target_group_arn": GREEN, "production_listener_rule": RULE},
+            }
+        ],
+    },
+}
+
+
+def _seen(*stages):
+    """lifecycle_stages as ecs_service_rollout returns them; a (stage, weight) pair is a production shift step."""
+    result = []
+    for second, stage in enumerate(stages):
+        name, weight = stage if isinstance(stage, tuple) else (stage, None)
+        item = {"stage": name, "first_seen": f"2025-06-01T12:00:{second:02d}+00:00"}
+        if name == "PRODUCTION_TRAFFIC_SHIFT":
+            item["production_weight"] = weight
+        result.append(item)
+    return result
+
+
+def _native_rollout(status, stages, traffic, strategy="BLUE_GREEN", **more):
+    return {
+        "cluster": "shop",
+        "service_name": "web",
+        "changed": True,
+        "action": "update",
+        "deployment_id": "ecs-svc/5544332211",
+        "rollout_state": "IN_PROGRESS" if status == "IN_PROGRESS" else "COMPLETED",
+        "previous_task_definition_arn": ARN + "web:3",
+        "rolled_back": False,
+        "rolled_back_by": None,
+        "service": {"service_name": "web", "deployment_configuration": {"strategy": strategy}},
+        "service_deployment_arn": SERVICE_DEPLOYMENT,
+        "status": status,
+        "lifecycle_stage": stages[-1]["stage"] if stages else None,
+        "lifecycle_stages": stages,
+        "traffic": traffic,
+        "rollback_reason": None,
+        "duration": 41.2,
+        "failed": False,
+        **more,
+    }
+
+
+def test_target_group_name_comes_from_the_arn():
+    assert target_group_name(GREEN) == "shop-dev-web-g"
+    assert target_group_name("arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:targetgroup/a/1") == "a"
+    assert target_group_name("not-an-arn") == "not-an-arn"
+    assert target_group_name(ELB + "loadbalancer/app/shop-dev/50dc6c495c0c9188") == (
+        ELB + "loadbalancer/app/shop-dev/50dc6c495c0c9188"
+    )
+    assert traffic_by_name({BLUE: 0, GREEN: 100}) == {"shop-dev-web": 0, "shop-dev-web-g": 100}
+    assert traffic_by_name(None) is None
+
+
+def test_stage_names_once_each_and_the_production_weight_steps():
+    seen = _seen(
+        "SCALE_UP",
+        "TEST_TRAFFIC_SHIFT",
+        "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        ("PRODUCTION_TRAFFIC_SHIFT", 10.0),
+        ("PRODUCTION_TRAFFIC_SHIFT", 55.0),
+        ("PRODUCTION_TRAFFIC_SHIFT", 100.0),
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+        "BAKE_TIME",
+    )
+    assert stage_names(seen) == [
+        "SCALE_UP",
+        "TEST_TRAFFIC_SHIFT",
+        "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        "PRODUCTION_TRAFFIC_SHIFT",
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+        "BAKE_TIME",
+    ]
+    assert production_weights(seen) == [10.0, 55.0, 100.0]
+    # A module that does not report the weight yet: the stage is listed without steps.
+    assert production_weights(_seen(("PRODUCTION_TRAFFIC_SHIFT", None))) == []
+
+
+def test_summary_of_a_blue_green_deploy_shows_stages_and_the_flipped_traffic():
+    resolved = [_taskdef("web", "app", "nginx:1", "nginx:2", ARN + "web:4", ARN + "web:3", True)]
+    stages = _seen(
+        "RECONCILE_SERVICE",
+        "SCALE_UP",
+        "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        ("PRODUCTION_TRAFFIC_SHIFT", 100.0),
+        "BAKE_TIME",
+        "CLEAN_UP",
+    )
+    rolled = [_native_rollout("SUCCESSFUL", stages, {BLUE: 0, GREEN: 100})]
+    (summary,) = summarize([BLUE_GREEN_PLAN], resolved, rolled)
+    assert summary["outcome"] == "deployed"
+    assert summary["strategy"] == "BLUE_GREEN"
+    assert summary["service_deployment_arn"] == SERVICE_DEPLOYMENT
+    assert summary["service_deployment_status"] == "SUCCESSFUL"
+    assert summary["traffic"] == {"shop-dev-web": 0, "shop-dev-web-g": 100}
+    assert summary_lines([summary])[0] == (
+        "shop/web: deployed; app nginx:1 -> nginx:2; web:3 -> web:4; BLUE_GREEN deployment 8gJgyhjXKmBD3kDbLfVjX "
+        "SUCCESSFUL; stages RECONCILE_SERVICE, SCALE_UP, PRE_PRODUCTION_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT 100%, "
+        "BAKE_TIME, CLEAN_UP; traffic shop-dev-web 0 / shop-dev-web-g 100; 41.2 s"
+    )
+
+
+def test_a_linear_deploy_left_in_its_bake_time_is_deploying():
+    resolved = [_taskdef("web", "app", "nginx:1", "nginx:2", ARN + "web:4", ARN + "web:3", True)]
+    stages = _seen("SCALE_UP", ("PRODUCTION_TRAFFIC_SHIFT", 10.0), ("PRODUCTION_TRAFFIC_SHIFT", 100.0), "BAKE_TIME")
+    rolled = [_native_rollout("IN_PROGRESS", stages, {BLUE: 0, GREEN: 100}, strategy="LINEAR")]
+    (summary,) = summarize([BLUE_GREEN_PLAN], resolved, rolled)
+    assert summary["outcome"] == "deploying"
+    assert summary["strategy"] == "LINEAR", "the strategy ECS reports wins over the declared one"
+    line = summary_lines([summary])[0]
+    assert line.startswith("shop/web: deploying (reached BAKE_TIME); ")
+    assert "LINEAR deployment 8gJgyhjXKmBD3kDbLfVjX IN_PROGRESS" in line
+    assert "PRODUCTION_TRAFFIC_SHIFT 10% -> 100%, BAKE_TIME;" in line
+
+
+def test_a_canary_rolled_back_by_ecs_says_so_with_the_reason():
+    resolved = [_taskdef("web", "app", "nginx:1", "nginx:bad", ARN + "web:5", ARN + "web:4", True)]
+    stages = _seen("SCALE_UP", ("PRODUCTION_TRAFFIC_SHIFT", 5.0))
+    reason = "Service deployment rolled back because the lifecycle hook failed"
+    rolled = [
+        _native_rollout(
+            "ROLLBACK_SUCCESSFUL",
+            stages,
+            {BLUE: 100, GREEN: 0},
+            strategy="CANARY",
+            rolled_back=True,
+            rolled_back_by="ecs",
+            previous_task_definition_arn=ARN + "web:4",
+            rollback_reason=reason,
+            failed=True,
+            msg=f"shop/web: service deployment {SERVICE_DEPLOYMENT} ended ROLLBACK_SUCCESSFUL ({reason})",
+        )
+    ]
+    (summary,) = summarize([BLUE_GREEN_PLAN], resolved, rolled)
+    assert (summary["outcome"], summary["rolled_back"], summary["rollback_reason"]) == ("rolled back", True, reason)
+    line = summary_lines([summary])[0]
+    assert line.startswith("shop/web: rolled back; app nginx:1 -> nginx:bad; web:4 -> web:5; CANARY deployment ")
+    assert "stages SCALE_UP, PRODUCTION_TRAFFIC_SHIFT 5%; traffic shop-dev-web 100 / shop-dev-web-g 0" in line
+    assert f"; rollback reason: {reason}" in line
+
+
+def test_a_blue_green_service_with_nothing_to_do_names_its_strategy_only():
+    resolved = [_taskdef("web", "app", "nginx:2", "nginx:2", ARN + "web:4", ARN + "web:4", False)]
+    rolled = [
+        {
+            "cluster": "shop",
+            "service_name": "web",
+            "changed": False,
+            "action": "none",
+            "service": {"service_name": "web", "deployment_configuration": {"strategy": "BLUE_GREEN"}},
+            "failed": False,
+            "duration": 0.3,
+        }
+    ]
+    (summary,) = summarize([BLUE_GREEN_PLAN], resolved, rolled)
+    assert summary["outcome"] == "unchanged"
+    assert summary["service_deployment_arn"] is None
+    assert (summary["stages"], summary["traffic"]) == ([], None)
+    assert summary_lines([summary]) == ["shop/web: unchanged; app nginx:2; web:4; BLUE_GREEN"]
+
+
+def test_rolling_services_keep_their_line_and_say_rolling():
+    resolved = [_taskdef("worker", "worker", "py:3", "py:3", ARN + "worker:1", ARN + "worker:1", False)]
+    rolled = [{"cluster": "shop", "service_name": "worker", "changed": False, "action": "none", "failed": False}]
+    (summary,) = summarize(PLANS[1:], resolved, rolled)
+    assert summary["strategy"] == "ROLLING"
+    assert summary["service_deployment_status"] is None
+    assert summary_lines([summary]) == ["shop/worker: unchanged; worker py:3; worker:1"]
