@@ -133,9 +133,14 @@ lifecycle_stage:
   sample: PRE_PRODUCTION_TRAFFIC_SHIFT
 lifecycle_stages:
   description: Each lifecycle stage seen during the run, with the time it was first seen.
+    C(PRODUCTION_TRAFFIC_SHIFT) appears once per LINEAR or CANARY step, with C(production_weight).
   returned: always
   type: list
   elements: dict
+failure_seen:
+  description: Always null here; ecs_service_deployment leaves rollbacks to ECS unless O(action=rollback).
+  returned: always
+  type: str
 answered_hook_id:
   description: The C(hookId) continued by O(action=continue).
   returned: always

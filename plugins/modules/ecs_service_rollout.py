@@ -375,6 +375,10 @@ options:
         and wait for that (up to another O(wait_timeout)). The module fails either way.
       - A new service has nothing to roll back to. A deployment replaced by someone else's is not rolled back.
       - A rollback made by ECS's circuit breaker is followed and reported whatever this option says.
+      - For BLUE_GREEN, LINEAR and CANARY services the rollback is ECS's own StopServiceDeployment with stop type
+        ROLLBACK (production traffic goes straight back to the old revision; nothing is registered or deployed).
+        The module asks for it when the wait runs out, and as soon as it sees a failure ECS has not acted on yet
+        (a lifecycle hook that answered FAILED, a triggered circuit breaker or alarm).
     type: bool
     default: true
   wait:
@@ -601,14 +605,24 @@ lifecycle_stage:
   returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
   type: str
 lifecycle_stages:
-  description: Each lifecycle stage seen, in order, with the time it was first seen. Production shift stages
-    appear once per LINEAR or CANARY step.
+  description: Each lifecycle stage seen, in order, with the time it was first seen. C(PRODUCTION_TRAFFIC_SHIFT)
+    appears once per LINEAR or CANARY step, with C(production_weight), the percentage of production traffic ECS
+    asked for the new revision at that step.
   returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
   type: list
   elements: dict
   sample:
     - stage: SCALE_UP
       first_seen: "2025-01-01T12:00:05+00:00"
+    - stage: PRODUCTION_TRAFFIC_SHIFT
+      first_seen: "2025-01-01T12:01:05+00:00"
+      production_weight: 10.0
+failure_seen:
+  description: A failure the module saw while the deployment still ran (a lifecycle hook that answered FAILED, a
+    triggered circuit breaker or alarm), for which it stopped the deployment with a rollback itself. Null
+    otherwise.
+  returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
+  type: str
 traffic:
   description: The final weights per target group ARN of the production listener rules. Null when they cannot be
     read.

@@ -122,9 +122,12 @@ class Stage:
 
 def plan(config: dict[str, Any], first: bool) -> list[Stage]:
     """The stages of one deployment. The first deployment of a service has nothing to shift from: one step, no bake."""
-    stages = [Stage(name) for name in _BEFORE_SHIFT]
+    stages = [Stage(name) for name in _BEFORE_SHIFT] + [Stage(_SHIFT[0])]
+    # Only PRODUCTION_TRAFFIC_SHIFT comes round once per LINEAR or CANARY step (its hooks run at every step, as the
+    # ECS developer guide says); the stages around it run once.
     for percent, bake in [(100.0, 0.0)] if first else shift_steps(config):
-        stages += [Stage(_SHIFT[0]), Stage(_SHIFT[1], percent, bake), Stage(_SHIFT[2])]
+        stages.append(Stage(_SHIFT[1], percent, bake))
+    stages.append(Stage(_SHIFT[2]))
     bake = 0.0 if first else float(config.get("bakeTimeInMinutes") or 0)
     stages += [Stage(BAKE_TIME, bake_minutes=bake), Stage(CLEAN_UP)]
     return stages

@@ -333,9 +333,13 @@ def test_canary_and_linear_pass_through_the_declared_steps(ecs, aws, cluster, lb
     assert found["status"] == "SUCCESSFUL"
     assert shares == steps
     assert in_order(seen)
-    # The production shift stages repeat once per step.
-    shift = ["PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"]
-    assert stage_events(ecs, deployment_id) == STAGES[:6] + shift * (len(steps) - 1) + STAGES[-2:]
+    # PRODUCTION_TRAFFIC_SHIFT repeats once per step; the stages around it come once.
+    shift = (
+        ["PRE_PRODUCTION_TRAFFIC_SHIFT"]
+        + ["PRODUCTION_TRAFFIC_SHIFT"] * len(steps[1:])
+        + ["POST_PRODUCTION_TRAFFIC_SHIFT"]
+    )
+    assert stage_events(ecs, deployment_id) == STAGES[:6] + shift + STAGES[-2:]
 
 
 # --- hooks and rollbacks ------------------------------------------------------------------------------------------
@@ -415,17 +419,28 @@ def test_a_pause_hook_waits_for_continue_service_deployment(ecs, aws, cluster, l
         ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId="nope", action="CONTINUE")
     assert error.value.response["Error"]["Code"] == "InvalidParameterException"
     ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook["hookId"], action=action)
-    if action == "CONTINUE":
-        # The pause comes back before every production step: the canary's, then the one to 100 %.
-        wait_for(lambda: green_share(aws, lb) == 10, what="the canary step")
-        second = wait_for(lambda: awaiting(ecs, arn), what="the pause before the last step")
-        assert second["hookId"] != hook["hookId"]
-        assert green_share(aws, lb) == 10
-        ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=second["hookId"], action="CONTINUE")
     found = follow(ecs, arn)[0]
     assert found["status"] == status
     assert green_share(aws, lb) == serving
+    # PRE_PRODUCTION_TRAFFIC_SHIFT comes once, however many steps the canary has: one pause, one answer.
+    assert [h["hookId"] for h in found["lifecycleHookDetails"]] == [hook["hookId"]]
     wait_for(only_revision(ecs, "2" if action == "CONTINUE" else "1"), what="one revision left")
+
+
+def test_a_pause_on_the_production_shift_comes_back_at_every_step(ecs, aws, cluster, lb, clock):
+    pause = {**PAUSE, "lifecycleStages": ["PRODUCTION_TRAFFIC_SHIFT"]}
+    create(ecs, lb, "CANARY", canaryConfiguration={"canaryPercent": 10.0}, lifecycleHooks=[pause])
+    arn = deploy(ecs)
+    first = wait_for(lambda: awaiting(ecs, arn), what="the pause at the canary step")
+    assert green_share(aws, lb) == 10
+    ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=first["hookId"], action="CONTINUE")
+    second = wait_for(
+        lambda: (awaiting(ecs, arn) or {}).get("hookId") not in (None, first["hookId"]) and awaiting(ecs, arn),
+        what="the pause at the last step",
+    )
+    assert green_share(aws, lb) == 100
+    ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=second["hookId"], action="CONTINUE")
+    assert follow(ecs, arn)[0]["status"] == "SUCCESSFUL"
 
 
 def test_a_pause_left_alone_times_out_into_a_rollback(ecs, aws, cluster, lb, clock):

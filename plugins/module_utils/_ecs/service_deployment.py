@@ -33,6 +33,7 @@ STAGES = (
     "BAKE_TIME",
     "CLEAN_UP",
 )
+PRODUCTION_TRAFFIC_SHIFT = "PRODUCTION_TRAFFIC_SHIFT"
 FOLLOWED_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
 SUCCESSFUL = "SUCCESSFUL"
 FAILED_STATUSES = ("ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED", "STOPPED")
@@ -78,6 +79,35 @@ def is_rolling_back(detail: dict | None) -> bool:
     return detail.get("status") in ROLLING_BACK_STATUSES or (
         bool(detail.get("rollback")) and detail.get("status") != SUCCESSFUL
     )
+
+
+def failure_seen(detail: dict | None) -> str | None:
+    """Why a deployment that is still running has failed already, or None.
+
+    A Lambda hook that answered FAILED, a circuit breaker or a CloudWatch alarm that TRIGGERED: ECS rolls back on
+    each of these, but the module may see it before ECS acts, and then asks for the rollback itself.
+    """
+    detail = detail or {}
+    if not is_running(detail) or is_rolling_back(detail):
+        return None
+    for hook in detail.get("lifecycleHookDetails") or []:
+        if hook.get("status") == "FAILED":
+            target = hook.get("hookTargetArn") or hook.get("targetType") or "a lifecycle hook"
+            return f"lifecycle hook {target} FAILED at {hook.get('lifecycleStage') or detail.get('lifecycleStage')}"
+    breaker = detail.get("deploymentCircuitBreaker") or {}
+    if breaker.get("status") == "TRIGGERED":
+        return f"the deployment circuit breaker triggered ({breaker.get('failureCount')} failed tasks)"
+    alarms = detail.get("alarms") or {}
+    if alarms.get("status") == "TRIGGERED":
+        names = ", ".join(alarms.get("triggeredAlarmNames") or []) or "an alarm"
+        return f"CloudWatch alarm {names} triggered"
+    return None
+
+
+def production_weight(detail: dict | None) -> float | None:
+    """The production traffic percentage ECS asked for the new revision (targetServiceRevision)."""
+    weight = ((detail or {}).get("targetServiceRevision") or {}).get("requestedProductionTrafficWeight")
+    return None if weight is None else float(weight)
 
 
 def rollback_reason(detail: dict | None) -> str | None:
@@ -164,15 +194,25 @@ class Tracker:
         self.stages: list[dict] = []
         self.stopped_by_module = False
         self.timed_out = False
+        # Why the module stopped the deployment before ECS rolled it back (a failure it saw first).
+        self.failure: str | None = None
+        # The stage it was at when the module gave up waiting (the stage moves on while it rolls back).
+        self.stage_at_stop: str | None = None
 
     def see(self, detail: dict | None, seen_at: str) -> None:
         if detail is None:
             return
         self.detail = detail
         stage = detail.get("lifecycleStage")
-        new_stage = stage and (not self.stages or self.stages[-1]["stage"] != stage)
-        # Only the production shift stages come round again (once per LINEAR or CANARY step).
-        if new_stage and (all(seen["stage"] != stage for seen in self.stages) or stage in STAGES[6:9]):
+        if not stage:
+            return
+        last = self.stages[-1] if self.stages else {}
+        if stage == PRODUCTION_TRAFFIC_SHIFT:
+            # The production shift comes round once per LINEAR or CANARY step: a step is told by its weight.
+            weight = production_weight(detail)
+            if last.get("stage") != stage or last.get("production_weight") != weight:
+                self.stages.append({"stage": stage, "first_seen": seen_at, "production_weight": weight})
+        elif last.get("stage") != stage and all(seen["stage"] != stage for seen in self.stages):
             self.stages.append({"stage": stage, "first_seen": seen_at})
 
     @property
@@ -210,6 +250,7 @@ class Tracker:
             "lifecycle_stage": self.stage,
             "lifecycle_stages": [dict(seen) for seen in self.stages],
             "rollback_reason": rollback_reason(self.detail) if is_rolling_back(self.detail) else None,
+            "failure_seen": self.failure,
         }
 
 

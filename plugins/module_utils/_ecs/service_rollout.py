@@ -21,6 +21,7 @@ from .service_deployment import (
     WAIT_UNTIL_COMPLETED,
     Tracker,
     current_deployment_arn,
+    failure_seen,
     follows_service_deployments,
     is_ended,
     is_failure,
@@ -32,6 +33,7 @@ from .service_deployment import (
     validate_wait_until,
 )
 from .service_deployment import follow as follow_service_deployments
+from .service_deployment import refresh as refresh_deployments
 from .service_normalize import (
     events_result,
     resolve_items,
@@ -534,7 +536,8 @@ def _follow_native(client: Any, targets: list[Target], deadline: float, settings
     """Follow blue/green, linear and canary deployments by their ARN, together, to their end (or ``wait_until``).
 
     SUCCESSFUL is success; ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED and STOPPED are failures however the service ends
-    up. On timeout, with ``rollback``, the module stops the deployment with a rollback (StopServiceDeployment
+    up. On timeout, or on a failure the module sees before ECS acts on it (a FAILED hook, a triggered circuit
+    breaker or alarm), with ``rollback``, the module stops the deployment with a rollback (StopServiceDeployment
     ROLLBACK, nothing registered or deployed) and waits for it; a rollback ECS started itself is waited for too.
     """
     trackers = [target.tracker for target in targets if target.tracker is not None]
@@ -553,12 +556,21 @@ def _follow_native(client: Any, targets: list[Target], deadline: float, settings
             wall=clock.wall,
         )
 
-    follow(lambda tracker: tracker.settled(settings.wait_until), deadline)
-    to_stop = [tracker for tracker in trackers if not tracker.settled(settings.wait_until)]
-    for tracker in to_stop:
-        tracker.timed_out = True
+    def settled_or_failing(tracker: Tracker) -> bool:
+        return tracker.settled(settings.wait_until) or (settings.rollback and failure_seen(tracker.detail) is not None)
+
+    follow(settled_or_failing, deadline)
+    unsettled = [tracker for tracker in trackers if not tracker.settled(settings.wait_until)]
+    for tracker in unsettled:
+        # A failure seen before ECS acted on it, or the deadline: roll back (nothing registered, nothing deployed).
+        tracker.failure = failure_seen(tracker.detail) if settings.rollback else None
+        tracker.timed_out = tracker.failure is None
+        tracker.stage_at_stop = tracker.stage
         if settings.rollback and not is_rolling_back(tracker.detail) and not is_ended(tracker.detail):
             stop_for_rollback(client, tracker)
+    if unsettled:
+        # What the stops did, or what ECS did meanwhile (a stop refused because ECS already rolls back).
+        refresh_deployments(client, unsettled, clock.wall())
     # A rollback (ECS's or ours) is followed to its end, on a deadline of its own when the run's is spent.
     rolling_back = [tracker for tracker in trackers if is_rolling_back(tracker.detail) and not is_ended(tracker.detail)]
     if rolling_back or any(tracker.stopped_by_module for tracker in trackers):
@@ -583,10 +595,19 @@ def _native_outcome(target: Target, settings: RunSettings) -> None:
         target.outcome = COMPLETED
         return
     reason = rollback_reason(tracker.detail)
+    if tracker.failure is not None:
+        target.outcome = FAILED
+        message = f"{target.label}: service deployment {arn} failed: {tracker.failure}"
+        if tracker.stopped_by_module:
+            message += f"; the module stopped it with a rollback, which ended {tracker.status}"
+        else:
+            message += f"; ECS is rolling it back: {tracker.status}"
+        target.failure = message
+        return
     if tracker.timed_out:
         target.outcome = TIMED_OUT
         wanted = "complete" if settings.wait_until == WAIT_UNTIL_COMPLETED else f"reach {settings.wait_until}"
-        message = f"{target.label}: service deployment {arn} did not {wanted} in time (at {tracker.stage})"
+        message = f"{target.label}: service deployment {arn} did not {wanted} in time (at {tracker.stage_at_stop})"
         if tracker.stopped_by_module:
             message += f"; the module stopped it with a rollback, which ended {tracker.status}"
         elif is_rolling_back(tracker.detail):
