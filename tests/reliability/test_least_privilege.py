@@ -13,6 +13,8 @@ import botocore.session
 import pytest
 from parliament import analyze_policy_string
 
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.policy import deploy_policy
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import (
     CLUSTER,
@@ -23,6 +25,7 @@ from tests.reliability.conftest import (
     service_declaration,
 )
 from tests.support.sandbox_process import AWS_TEST_ENV, Sandbox, free_port
+from tests.unit.plugins.module_utils._ecs.test_policy import ACCOUNT, CANARY, DECLARED, REGION
 
 DEPLOY_PLAYBOOK = REPO_ROOT / "playbooks" / "deploy.yml"
 
@@ -148,3 +151,18 @@ def test_the_deploy_playbook_runs_with_only_the_produced_policy(enforcing_sandbo
     assert [finding for finding in findings if finding[0] != "UNKNOWN_ACTION"] == [
         ("RESOURCE_STAR", ["ecs:RegisterTaskDefinition"])
     ]
+
+
+def test_parliament_finds_nothing_new_in_a_blue_green_policy():
+    """A canary service adds elasticloadbalancing:DescribeRules on "*" and iam:PassRole of the roles ECS itself
+    assumes (infrastructure and hook roles), passed to ecs.amazonaws.com only: parliament reports nothing for either,
+    so the findings accepted above stay the only ones."""
+    document = deploy_policy(resolve_services([*DECLARED, CANARY], ACCOUNT), REGION, ACCOUNT)
+    sids = [statement["Sid"] for statement in document["Statement"]]
+    assert "ReadListenerRuleWeights" in sids and "PassDeclaredRolesToEcs" in sids
+    findings = [(finding.issue, finding.detail) for finding in analyze_policy_string(json.dumps(document)).findings]
+    assert [finding for finding in findings if finding[0] != "UNKNOWN_ACTION"] == [
+        ("RESOURCE_STAR", ["ecs:RegisterTaskDefinition"])
+    ]
+    unknown = [detail.rsplit(" ", 1)[-1] for issue, detail in findings if issue == "UNKNOWN_ACTION"]
+    assert all(action.startswith("ecs:") for action in unknown), unknown

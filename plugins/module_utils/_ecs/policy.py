@@ -7,6 +7,10 @@ to the declared clusters, services and task definition families wherever ECS eva
 ``iam:PassRole`` for the declared task and execution roles. tests/unit/plugins/module_utils/_ecs/test_policy.py
 proves it: every client call in module_utils is either granted here or listed in ``NOT_GRANTED`` with a reason.
 
+Services with a blue/green, linear or canary strategy add two things: ``elasticloadbalancing:DescribeRules`` (the
+modules read the production listener rule's weights while ECS shifts traffic) and ``iam:PassRole`` of their
+infrastructure role and lifecycle hook roles, passed to ``ecs.amazonaws.com`` only.
+
 The internal ``ecs`` role calls ``sts:GetCallerIdentity``, which needs no permission, and ``sts:AssumeRole`` when
 ``ecs_assume_role_arn`` is set; that permission belongs to the identity that assumes the role, not to the role
 that holds this policy.
@@ -23,6 +27,7 @@ from .common import ECSValidationError
 
 POLICY_VERSION = "2012-10-17"
 ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
+ECS_SERVICE = "ecs.amazonaws.com"
 
 # Scopes: what an action is allowed on. Each scope becomes one statement, in SCOPE_ORDER. An action maps to the
 # tuple of scopes it is granted on.
@@ -53,6 +58,10 @@ DEPLOY_ACTIONS = {
     "ecs:StopServiceDeployment": (SERVICE_DEPLOYMENTS,),
     "ecs:ContinueServiceDeployment": (SERVICE_DEPLOYMENTS,),
 }
+# Blue/green, linear and canary services: ecs_service_rollout and ecs_service_deployment read the weights of the
+# production listener rule (ELBv2 DescribeRules), which ECS changes while it shifts traffic. ELBv2 evaluates its
+# Describe actions only against "*".
+BLUE_GREEN_ACTIONS = ("elasticloadbalancing:DescribeRules",)
 # ecs_service_rollout creating a declared service that does not exist yet (the bootstrap role's job, normally):
 # it checks the cluster first.
 CREATE_ACTIONS = {
@@ -97,6 +106,8 @@ SIDS = {
 }
 SCOPE_ORDER = (TASK_DEFINITIONS_ANY, SERVICES, SERVICE_DEPLOYMENTS, FAMILIES, CLUSTERS, IN_CLUSTERS, CLUSTER_CONTENTS)
 PASS_ROLE_SID = "PassDeclaredRolesToEcsTasks"
+BLUE_GREEN_READ_SID = "ReadListenerRuleWeights"
+PASS_ROLE_TO_ECS_SID = "PassDeclaredRolesToEcs"
 ECR_TOKEN_SID = "EcrAuthorizationToken"
 ECR_PUSH_SID = "EcrPushDeclaredRepositories"
 
@@ -139,7 +150,8 @@ def deploy_policy(
 
     Args:
         plans: service plans from ``declarations.resolve_services`` (keys used: name, cluster, family,
-            execution_role_arn, task_role_arn).
+            execution_role_arn, task_role_arn, blue_green, load_balancer.infrastructure_role_arn,
+            lifecycle_hook_role_arns).
         region: region of the clusters.
         account_id: account of the clusters, twelve digits.
         partition: ARN partition; by default derived from ``region``.
@@ -176,9 +188,17 @@ def deploy_policy(
             statement["Condition"] = {"ArnEquals": {"ecs:cluster": resources[CLUSTERS]}}
         statements.append(statement)
 
+    if any(plan.get("blue_green") for plan in plans):
+        statements.append(_statement(BLUE_GREEN_READ_SID, set(BLUE_GREEN_ACTIONS), ["*"]))
+
     pass_role = _statement(PASS_ROLE_SID, {"iam:PassRole"}, _role_arns(plans, partition, account_id))
     pass_role["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_TASKS_SERVICE}}
     statements.append(pass_role)
+    ecs_roles = _ecs_role_arns(plans, partition, account_id)
+    if ecs_roles:
+        pass_to_ecs = _statement(PASS_ROLE_TO_ECS_SID, {"iam:PassRole"}, ecs_roles)
+        pass_to_ecs["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_SERVICE}}
+        statements.append(pass_to_ecs)
 
     if ecr_repositories:
         statements.append(_statement(ECR_TOKEN_SID, set(ECR_AUTHORIZATION_ACTIONS), ["*"]))
@@ -232,18 +252,34 @@ def _role_arns(plans: list[dict], partition: str, account_id: str) -> list[str]:
     for plan in plans:
         for key in ("execution_role_arn", "task_role_arn"):
             role = plan.get(key)
-            if not role:
-                continue
-            if not isinstance(role, str) or "*" in role or "?" in role:
-                raise ECSValidationError(f"ecs_services[{plan.get('name')}]: {key} {role!r} must name one IAM role")
-            if not role.startswith("arn:"):
-                role = f"arn:{partition}:iam::{account_id}:role/{role}"
-            elif ":role/" not in role:
-                raise ECSValidationError(f"ecs_services[{plan.get('name')}]: {key} {role!r} is not an IAM role ARN")
-            arns.add(role)
+            if role:
+                arns.add(_one_role(plan, key, role, partition, account_id))
     if not arns:
         raise ECSValidationError("deploy_policy: the services declare no execution or task role to pass")
     return sorted(arns)
+
+
+def _ecs_role_arns(plans: list[dict], partition: str, account_id: str) -> list[str]:
+    """The roles ECS itself assumes for the plans: infrastructure roles of blue/green load balancers, hook roles."""
+    arns = set()
+    for plan in plans:
+        balancer = plan.get("load_balancer") or {}
+        if plan.get("blue_green") and balancer.get("infrastructure_role_arn"):
+            role = balancer["infrastructure_role_arn"]
+            arns.add(_one_role(plan, "load_balancer.infrastructure_role_arn", role, partition, account_id))
+        for role in plan.get("lifecycle_hook_role_arns") or []:
+            arns.add(_one_role(plan, "lifecycle hook role_arn", role, partition, account_id))
+    return sorted(arns)
+
+
+def _one_role(plan: dict, key: str, role: Any, partition: str, account_id: str) -> str:
+    if not isinstance(role, str) or "*" in role or "?" in role:
+        raise ECSValidationError(f"ecs_services[{plan.get('name')}]: {key} {role!r} must name one IAM role")
+    if not role.startswith("arn:"):
+        return f"arn:{partition}:iam::{account_id}:role/{role}"
+    if ":role/" not in role:
+        raise ECSValidationError(f"ecs_services[{plan.get('name')}]: {key} {role!r} is not an IAM role ARN")
+    return role
 
 
 def _repository_arn(repository: Any, arn: _ArnBuilder) -> str:

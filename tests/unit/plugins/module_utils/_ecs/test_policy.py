@@ -1,8 +1,9 @@
 """The deployer's IAM policy: scoping, options, determinism, and proof that it covers every call the modules make.
 
 The coverage tests read the collection's source: every boto3 client call and paginator in plugins/ is found with
-``ast``, turned into its IAM action through botocore's ECS model, and checked against the generated policy. Adding
-a client call to api.py without granting it in policy.py (or declining it in ``NOT_GRANTED``) fails here.
+``ast``, turned into its IAM action through botocore's model of the client's service (ECS for ``client`` and
+``ecs_client``, ELBv2 for ``elbv2`` and ``elbv2_client``), and checked against the generated policy. Adding a client
+call to api.py without granting it in policy.py (or declining it in ``NOT_GRANTED``) fails here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import random
 import re
 from pathlib import Path
 
+import botocore.session
 import pytest
 from ansible.errors import AnsibleFilterError
 from botocore import xform_name
@@ -26,10 +28,13 @@ REPO_ROOT = Path(__file__).resolve().parents[5]
 PLUGINS = REPO_ROOT / "plugins"
 ECS_UTILS = PLUGINS / "module_utils" / "_ecs"
 COLLECTION_UTILS = "ansible_collections.driftless.ecs.plugins.module_utils._ecs"
-DEPLOY_MODULES = ("ecs_taskdef_live", "ecs_service_rollout")
+DEPLOY_MODULES = ("ecs_taskdef_live", "ecs_service_rollout", "ecs_service_deployment")
 # Client methods that are not API calls.
 CLIENT_HELPERS = {"get_paginator", "can_paginate", "get_waiter", "close"}
-CLIENT_NAME = re.compile(r"(^|_)client$")
+# A client variable: "client" (ECS), "<service>_client", or the bare botocore name of a service other than ECS.
+CLIENT_NAME = re.compile(r"^(?:(?P<prefixed>[a-z0-9]+)_client|client|(?P<bare>elbv2))$")
+# botocore service name -> IAM action prefix.
+IAM_PREFIXES = {"ecs": "ecs", "elbv2": "elasticloadbalancing"}
 TASK_DEFINITION_ACTIONS = {
     "ecs:DeregisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
@@ -72,9 +77,48 @@ DECLARED = [
 ]
 
 
+HOOK_ROLE = f"{ROLE}/shop-deploy-hooks"
+# A canary service behind a load balancer, with a PAUSE hook and a Lambda hook that ECS invokes with its own role.
+CANARY = {
+    "name": "api",
+    "cluster": "shop-dev",
+    "task_definition": {
+        "family": "shop-dev-api",
+        "containerDefinitions": [{**_container("api"), "portMappings": [{"containerPort": 8080}]}],
+    },
+    "service": {
+        "deployment_configuration": {
+            "strategy": "CANARY",
+            "canary_configuration": {"canary_percent": 10, "canary_bake_time_in_minutes": 1},
+            "lifecycle_hooks": [
+                {"target_type": "PAUSE", "lifecycle_stages": ["PRE_PRODUCTION_TRAFFIC_SHIFT"]},
+                {
+                    "target_type": "AWS_LAMBDA",
+                    "hook_target_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smoke",
+                    "role_arn": HOOK_ROLE,
+                    "lifecycle_stages": ["POST_TEST_TRAFFIC_SHIFT"],
+                },
+            ],
+        }
+    },
+    "load_balancer": {
+        "listener_arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/shop/1/2",
+        "vpc_id": "vpc-1",
+        "priority": 20,
+        "path_patterns": ["/api/*"],
+    },
+}
+
+
 @pytest.fixture
 def plans() -> list[dict]:
     return resolve_services(DECLARED, ACCOUNT)
+
+
+@pytest.fixture
+def all_plans() -> list[dict]:
+    """The rolling services and a canary one."""
+    return resolve_services([*DECLARED, CANARY], ACCOUNT)
 
 
 def _policy(plans: list[dict], **options) -> dict:
@@ -94,39 +138,52 @@ def _granted(document: dict) -> set[str]:
 # Reading the source ------------------------------------------------------------------------------------------
 
 
-def _client_calls(node: ast.AST) -> set[str]:
-    """boto3 operation method names called on a ``client`` (or ``*_client``) inside ``node``, paginators included."""
+def _client_calls(node: ast.AST) -> set[tuple[str, str]]:
+    """(service, boto3 method) called on a client inside ``node``, paginators included.
+
+    ``client`` and ``ecs_client`` are ECS clients; ``elbv2`` and ``elbv2_client`` are ELBv2 clients.
+    """
     methods = set()
     for call in ast.walk(node):
         if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
             continue
         owner = call.func.value
         owner_name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
-        if not CLIENT_NAME.search(owner_name):
+        named = CLIENT_NAME.match(owner_name)
+        if not named:
             continue
+        service = named.group("prefixed") or named.group("bare") or "ecs"
+        assert service in IAM_PREFIXES, f"a {service} client at line {call.lineno}: teach test_policy.py its service"
         method = call.func.attr
         if method in ("get_paginator", "get_waiter"):
             argument = call.args[0] if call.args else None
             assert isinstance(argument, ast.Constant), f"{method} with a name the test cannot read: line {call.lineno}"
             assert method == "get_paginator", f"waiter {argument.value!r}: teach test_policy.py its operation"
-            methods.add(argument.value)
+            methods.add((service, argument.value))
         elif method not in CLIENT_HELPERS:
-            methods.add(method)
+            methods.add((service, method))
     return methods
 
 
-def _to_actions(methods: set[str], ecs_model) -> set[str]:
-    operations = {xform_name(name): name for name in ecs_model.operation_names}
-    unknown = sorted(methods - set(operations))
-    assert not unknown, f"client calls that are not ECS operations: {unknown}; extend policy.py and this test"
-    return {f"ecs:{operations[method]}" for method in methods}
+@pytest.fixture(scope="session")
+def service_models(ecs_model) -> dict:
+    return {"ecs": ecs_model, "elbv2": botocore.session.get_session().get_service_model("elbv2")}
+
+
+def _to_actions(methods: set[tuple[str, str]], service_models: dict) -> set[str]:
+    actions = set()
+    for service, method in methods:
+        operations = {xform_name(name): name for name in service_models[service].operation_names}
+        assert method in operations, f"{method} is not a {service} operation; extend policy.py and this test"
+        actions.add(f"{IAM_PREFIXES[service]}:{operations[method]}")
+    return actions
 
 
 def _parse(path: Path) -> ast.Module:
     return ast.parse(path.read_text(), filename=str(path))
 
 
-def _api_call_graph() -> dict[str, set[str]]:
+def _api_call_graph() -> dict[str, set[tuple[str, str]]]:
     """api.py function -> client methods it calls, directly or through other api functions."""
     tree = _parse(ECS_UTILS / "api.py")
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
@@ -164,7 +221,7 @@ def _imported_utils(tree: ast.Module, inside_ecs: bool) -> set[str]:
     return {name for name in names if (ECS_UTILS / f"{name}.py").exists()}
 
 
-def _reachable_methods(module_name: str) -> set[str]:
+def _reachable_methods(module_name: str) -> set[tuple[str, str]]:
     """Client methods a module can reach: every api function referenced by the files it imports, transitively."""
     graph = _api_call_graph()
     todo = [(PLUGINS / "modules" / f"{module_name}.py", False)]
@@ -189,19 +246,19 @@ def _reachable_methods(module_name: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def called_actions(ecs_model) -> set[str]:
-    """Every ECS action any file under plugins/ calls through a boto3 client."""
+def called_actions(service_models) -> set[str]:
+    """Every action any file under plugins/ calls through a boto3 client."""
     methods = set()
     for path in sorted(PLUGINS.rglob("*.py")):
         methods |= _client_calls(_parse(path))
-    return _to_actions(methods, ecs_model)
+    return _to_actions(methods, service_models)
 
 
-def _reachable_actions(ecs_model, *modules: str) -> set[str]:
+def _reachable_actions(service_models, *modules: str) -> set[str]:
     methods = set()
     for module in modules:
         methods |= _reachable_methods(module)
-    return _to_actions(methods, ecs_model)
+    return _to_actions(methods, service_models)
 
 
 # Coverage: every call is granted ------------------------------------------------------------------------------
@@ -215,11 +272,12 @@ def test_the_scan_finds_the_calls_it_must(called_actions):
         "ecs:ListTaskDefinitions",  # a paginator
         "ecs:RegisterTaskDefinition",
         "ecs:UpdateService",
+        "elasticloadbalancing:DescribeRules",  # on an elbv2 client
     } <= called_actions
 
 
-def test_every_client_call_is_granted_or_declined_with_a_reason(plans, called_actions):
-    everything = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+def test_every_client_call_is_granted_or_declined_with_a_reason(all_plans, called_actions):
+    everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
     missing = called_actions - _granted(everything) - set(policy.NOT_GRANTED)
     assert not missing, (
         f"plugins/ calls {sorted(missing)} but policy.py neither grants nor declines them: add each to "
@@ -229,19 +287,22 @@ def test_every_client_call_is_granted_or_declined_with_a_reason(plans, called_ac
     assert set(policy.NOT_GRANTED) <= called_actions, "NOT_GRANTED lists an action nothing calls any more"
 
 
-def test_the_default_policy_allows_every_call_of_the_deploy_modules(plans, ecs_model):
-    reachable = _reachable_actions(ecs_model, *DEPLOY_MODULES)
-    assert {"ecs:RegisterTaskDefinition", "ecs:UpdateService"} <= reachable
-    # What only happens when a declared service is missing (create), or never in a deploy (NOT_GRANTED).
-    optional = set(policy.CREATE_ACTIONS) | set(policy.NOT_GRANTED)
+def test_the_default_policy_allows_every_call_of_the_deploy_modules(plans, all_plans, service_models):
+    reachable = _reachable_actions(service_models, *DEPLOY_MODULES)
+    assert {"ecs:RegisterTaskDefinition", "ecs:UpdateService", "elasticloadbalancing:DescribeRules"} <= reachable
+    # What only happens when a declared service is missing (create), never in a deploy (NOT_GRANTED), or only for
+    # blue/green services.
+    optional = set(policy.CREATE_ACTIONS) | set(policy.NOT_GRANTED) | set(policy.BLUE_GREEN_ACTIONS)
     missing = reachable - optional - _granted(_policy(plans))
     assert not missing, f"the deploy modules call {sorted(missing)}, which the default policy does not allow"
-    missing = reachable - set(policy.NOT_GRANTED) - _granted(_policy(plans, create_services=True))
+    missing = reachable - set(policy.CREATE_ACTIONS) - set(policy.NOT_GRANTED) - _granted(_policy(all_plans))
+    assert not missing, f"the deploy modules call {sorted(missing)}, which a blue/green service's policy lacks"
+    missing = reachable - set(policy.NOT_GRANTED) - _granted(_policy(all_plans, create_services=True))
     assert not missing, f"the deploy modules call {sorted(missing)}, which create_services does not allow"
 
 
-def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans, ecs_model):
-    reachable = _reachable_actions(ecs_model, *DEPLOY_MODULES)
+def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans, service_models):
+    reachable = _reachable_actions(service_models, *DEPLOY_MODULES)
     ecs_granted = {action for action in _granted(_policy(plans)) if action.startswith("ecs:")}
     assert ecs_granted <= reachable
     assert _granted(_policy(plans)) == {
@@ -261,14 +322,14 @@ def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans,
     assert create_only == {"ecs:CreateService", "ecs:DescribeClusters"} <= reachable
 
 
-def test_the_prune_option_covers_ecs_taskdef_prune_and_no_more(plans, ecs_model):
-    reachable = _reachable_actions(ecs_model, "ecs_taskdef_prune")
+def test_the_prune_option_covers_ecs_taskdef_prune_and_no_more(plans, service_models):
+    reachable = _reachable_actions(service_models, "ecs_taskdef_prune")
     pruning = _granted(_policy(plans, prune=True))
     assert not reachable - set(policy.NOT_GRANTED) - pruning
     assert pruning - _granted(_policy(plans)) <= reachable
 
 
-def test_the_scan_sees_a_new_call_in_any_form(ecs_model):
+def test_the_scan_sees_a_new_call_in_any_form(service_models):
     """What another api.py function would look like: each form of call is found and named as IAM names it."""
     source = """
 def list_service_revisions(client, cluster, service):
@@ -278,9 +339,18 @@ def describe_service_revisions(self, arns):
     return self.ecs_client.describe_service_revisions(serviceRevisionArns=arns, aws_retry=True)
 def not_a_call(client):
     return client.meta.service_model.operation_model("UpdateService")
+def describe_target_health(elbv2, arn):
+    return elbv2.describe_target_health(TargetGroupArn=arn, aws_retry=True)
+def describe_listeners(module):
+    return module.elbv2_client.get_paginator("describe_listeners")
 """
-    found = _to_actions(_client_calls(ast.parse(source)), ecs_model)
-    assert found == {"ecs:ListAttributes", "ecs:DescribeServiceRevisions"}
+    found = _to_actions(_client_calls(ast.parse(source)), service_models)
+    assert found == {
+        "ecs:ListAttributes",
+        "ecs:DescribeServiceRevisions",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeListeners",
+    }
     assert not found & _granted(_policy(resolve_services(DECLARED, ACCOUNT), create_services=True, prune=True))
 
 
@@ -360,11 +430,12 @@ def test_the_whole_default_document(plans):
     }
 
 
-def test_star_is_only_for_task_definition_actions_and_the_ecr_token(plans):
-    everything = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+def test_star_is_only_for_task_definition_actions_the_ecr_token_and_the_rule_read(all_plans):
+    everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    unscoped = TASK_DEFINITION_ACTIONS | {"ecr:GetAuthorizationToken", "elasticloadbalancing:DescribeRules"}
     for statement in everything["Statement"]:
         if "*" in statement["Resource"] and "Condition" not in statement:
-            assert set(statement["Action"]) <= TASK_DEFINITION_ACTIONS | {"ecr:GetAuthorizationToken"}, statement
+            assert set(statement["Action"]) <= unscoped, statement
             assert statement["Resource"] == ["*"]
     for action in ("ecs:DescribeServices", "ecs:UpdateService", "ecs:TagResource", "iam:PassRole"):
         for statement in everything["Statement"]:
@@ -434,6 +505,44 @@ def test_pass_role_only_the_declared_roles_only_to_ecs_tasks(plans):
     assert [s["Sid"] for s in _policy(plans)["Statement"] if "iam:PassRole" in s["Action"]] == [statement["Sid"]]
 
 
+def test_a_blue_green_service_adds_the_rule_read_and_passes_its_ecs_roles_to_ecs_only(plans, all_plans):
+    document = _policy(all_plans)
+    added = [s for s in document["Statement"] if s["Sid"] not in {t["Sid"] for t in _policy(plans)["Statement"]}]
+    assert added == [
+        {
+            "Sid": "ReadListenerRuleWeights",
+            "Effect": "Allow",
+            "Action": ["elasticloadbalancing:DescribeRules"],
+            "Resource": ["*"],
+        },
+        {
+            "Sid": "PassDeclaredRolesToEcs",
+            "Effect": "Allow",
+            "Action": ["iam:PassRole"],
+            "Resource": [f"{ROLE}/shop-deploy-hooks", f"{ROLE}/shop-dev-api-ecs-infra"],
+            "Condition": {"StringEquals": {"iam:PassedToService": "ecs.amazonaws.com"}},
+        },
+    ]
+    # The roles ECS assumes are never passable to tasks, and the tasks' roles never to ECS itself.
+    tasks = _statement(document, "PassDeclaredRolesToEcsTasks")
+    assert not set(tasks["Resource"]) & set(added[1]["Resource"])
+    assert f"{ROLE}/shop-dev-api-exec" in tasks["Resource"]
+    # ECS changes the rule's weights itself: the deployer never modifies a rule.
+    assert not [a for a in _granted(document) if a.startswith("elasticloadbalancing:") and "Describe" not in a]
+
+
+def test_rolling_services_get_no_load_balancer_read_nor_pass_to_ecs(plans):
+    sids = [statement["Sid"] for statement in _policy(plans)["Statement"]]
+    assert "ReadListenerRuleWeights" not in sids and "PassDeclaredRolesToEcs" not in sids
+
+
+def test_a_blue_green_service_without_load_balancer_passes_only_its_hook_roles():
+    service = {key: value for key, value in CANARY.items() if key != "load_balancer"}
+    document = _policy(resolve_services([service], ACCOUNT))
+    assert _statement(document, "PassDeclaredRolesToEcs")["Resource"] == [HOOK_ROLE]
+    assert _statement(document, "ReadListenerRuleWeights")["Action"] == ["elasticloadbalancing:DescribeRules"]
+
+
 def test_a_service_without_task_role_passes_only_its_execution_role(plans):
     worker = [plan for plan in plans if plan["name"] == "worker"]
     statement = _statement(_policy(worker), "PassDeclaredRolesToEcsTasks")
@@ -491,8 +600,8 @@ def test_the_document_does_not_depend_on_declaration_order(plans):
         assert json.dumps(document) == expected
 
 
-def test_every_statement_is_readable_and_sorted(plans):
-    document = _policy(plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+def test_every_statement_is_readable_and_sorted(plans, all_plans):
+    document = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
     sids = [statement["Sid"] for statement in document["Statement"]]
     assert len(sids) == len(set(sids))
     for statement in document["Statement"]:
@@ -502,6 +611,7 @@ def test_every_statement_is_readable_and_sorted(plans):
         assert statement["Resource"] == sorted(set(statement["Resource"]))
     # IAM counts the characters without whitespace: 2048 for a user's inline policy, 6144 managed, 10240 role inline.
     assert len(json.dumps(_policy(plans), separators=(",", ":"))) < 2048
+    assert len(json.dumps(_policy(all_plans), separators=(",", ":"))) < 6144
 
 
 @pytest.mark.parametrize(
