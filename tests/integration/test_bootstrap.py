@@ -34,6 +34,11 @@ def _writes(sandbox) -> dict:
     return {key: count for key, count in sandbox.calls().items() if WRITE_CALL.search(key)}
 
 
+def _weights(rule: dict) -> dict:
+    (action,) = rule["Actions"]
+    return {group["TargetGroupArn"]: group["Weight"] for group in action["ForwardConfig"]["TargetGroups"]}
+
+
 def _recap_changed(output: str) -> int:
     found = re.search(r"shop-dev\s+:\s+ok=\d+\s+changed=(\d+)", output)
     assert found, output
@@ -91,9 +96,22 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     assert first.rc == 0, first.output
     assert _recap_changed(first.output) > 0
     created = _writes(clean_sandbox)
-    assert created["ecs:CreateService"] == 2, created
-    assert created["ecs:RegisterTaskDefinition"] == 2, created
+    assert created["ecs:CreateService"] == 3, created
+    assert created["ecs:RegisterTaskDefinition"] == 3, created
     assert "shop-dev/web: created on shop-dev-web:1 (new revision) with public.ecr.aws/nginx/nginx:1.27" in first.output
+
+    # web deploys blue/green: its production rule forwards to both of its target groups. ECS moves those weights at
+    # every deployment; here they are moved as a deployment halfway through a canary would leave them.
+    elbv2 = _client(clean_sandbox, "elbv2")
+    web = _client(clean_sandbox, "ecs").describe_services(cluster="shop-dev", services=["web"])["services"][0]
+    (balancer,) = web["loadBalancers"]
+    rule_arn = balancer["advancedConfiguration"]["productionListenerRule"]
+    blue, green = balancer["targetGroupArn"], balancer["advancedConfiguration"]["alternateTargetGroupArn"]
+    assert ":targetgroup/shop-dev-web-alt/" in green
+    (rule,) = elbv2.describe_rules(RuleArns=[rule_arn])["Rules"]
+    assert _weights(rule) == {blue: 100, green: 0}
+    shifted = [{"TargetGroupArn": blue, "Weight": 30}, {"TargetGroupArn": green, "Weight": 70}]
+    elbv2.modify_rule(RuleArn=rule_arn, Actions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": shifted}}])
 
     clean_sandbox.control("calls/reset", {})
     second = _bootstrap(clean_sandbox, environment)
@@ -102,6 +120,8 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     assert _recap_changed(second.output) == 0, second.output
     assert _writes(clean_sandbox) == {}
     assert "shop-dev/web: exists, left as it runs" in second.output
+    (rule,) = elbv2.describe_rules(RuleArns=[rule_arn])["Rules"]
+    assert _weights(rule) == {blue: 30, green: 70}, "the bootstrap must leave the weights ECS set"
 
     check = _bootstrap(clean_sandbox, environment, "--check")
     assert check.rc == 0, check.output
@@ -121,4 +141,5 @@ def test_iam_tag_writes_only_the_roles(environment, clean_sandbox):
     run = _bootstrap(clean_sandbox, environment, "--tags", "bootstrap_iam")
 
     assert run.rc == 0, run.output
-    assert sorted(_writes(clean_sandbox)) == ["iam:CreateRole", "iam:PutRolePolicy"], run.output
+    # The blue/green services' infrastructure roles get the AWS managed policy for load balancers attached.
+    assert sorted(_writes(clean_sandbox)) == ["iam:AttachRolePolicy", "iam:CreateRole", "iam:PutRolePolicy"], run.output
