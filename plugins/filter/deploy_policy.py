@@ -14,6 +14,8 @@ description:
     RegisterTaskDefinition, and with O(prune) ListTaskDefinitions and DeregisterTaskDefinition) get C(*). Every other
     ECS action is scoped to the declared services, the revisions of the declared families, or the declared clusters.
   - C(iam:PassRole) is limited to the services' task and execution roles, and to C(ecs-tasks.amazonaws.com).
+  - Services with a blue/green, linear or canary strategy add C(elasticloadbalancing:DescribeRules) on C(*) and
+    C(iam:PassRole) of their infrastructure and lifecycle hook roles, limited to C(ecs.amazonaws.com).
   - Statements, actions and resources come in a fixed order, so equal input gives an equal document.
   - Used by the collection's iam_policy role; fails with a message that names the bad input.
 positional: region, account_id, partition

@@ -11,7 +11,8 @@ author:
 description:
   - Turns the C(ecs_services) list (see the collection's docs/ecs_services.md) into one plan per service, with the
     defaults every role applies (family, execution and task role names and ARNs, log group, target group name,
-    main container) and the checks every role needs (names too long for AWS, a task definition file that is not
+    main container; for blue/green, linear and canary services the alternate target group, the test rule and the
+    infrastructure role) and the checks every role needs (names too long for AWS, a task definition file that is not
     JSON, an unknown C(deploy_service)).
   - Used by the collection's roles; fails with a message that names the service and the field.
 positional: account_id, partition, file_contents, only
