@@ -192,7 +192,11 @@ class BlueGreenRun:
 
     @property
     def stage(self) -> Stage:
-        return self.stages[min(self.position, len(self.stages) - 1)]
+        """The stage the deployment is in: the last one entered. The next one is entered a step after the previous
+        one ends; until then, reporting it would show its name without its work (a production shift without its
+        weights)."""
+        position = self.position if self.entered or self.position == 0 else self.position - 1
+        return self.stages[min(position, len(self.stages) - 1)]
 
     def hook(self, hook_id: str) -> HookRun | None:
         return next((run for run in self.hook_runs if run.id == hook_id), None)

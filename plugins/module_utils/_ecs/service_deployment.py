@@ -208,8 +208,11 @@ class Tracker:
             return
         last = self.stages[-1] if self.stages else {}
         if stage == PRODUCTION_TRAFFIC_SHIFT:
-            # The production shift comes round once per LINEAR or CANARY step: a step is told by its weight.
+            # The production shift comes round once per LINEAR or CANARY step: a step is told by its weight. Weights
+            # going back to the old revision during a rollback, or none shifted yet (0), are not steps.
             weight = production_weight(detail)
+            if is_rolling_back(detail) or weight == 0:
+                return
             if last.get("stage") != stage or last.get("production_weight") != weight:
                 self.stages.append({"stage": stage, "first_seen": seen_at, "production_weight": weight})
         elif last.get("stage") != stage and all(seen["stage"] != stage for seen in self.stages):

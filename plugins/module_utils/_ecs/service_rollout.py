@@ -202,6 +202,7 @@ def run_rollout(
         if settings.wait:
             _follow(client, targets, deadline, settings, clock)
             _follow_native(client, targets, deadline, settings, clock)
+            _refresh_native(client, targets)
             _roll_back(client, targets, settings, clock)
         for target in targets:
             if target.tracker is not None:
@@ -583,6 +584,15 @@ def _follow_native(client: Any, targets: list[Target], deadline: float, settings
     for target in targets:
         if target.tracker is not None:
             _native_outcome(target, settings)
+
+
+def _refresh_native(client: Any, targets: list[Target]) -> None:
+    """Describe the services whose service deployment was followed once more, batched as always.
+
+    They were followed through DescribeServiceDeployments only, so ``current`` still is the UpdateService or
+    CreateService answer: the rollout state, the counts, and after a rollback the task definition, are stale.
+    """
+    _describe(client, [target for target in targets if target.tracker is not None])
 
 
 def _native_outcome(target: Target, settings: RunSettings) -> None:

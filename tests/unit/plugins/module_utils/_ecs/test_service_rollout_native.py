@@ -198,3 +198,56 @@ def test_every_production_step_is_recorded_with_its_weight():
         ("BAKE_TIME", None),
     ]
     assert [seen["first_seen"] for seen in tracker.stages] == ["t0", "t1", "t2", "t4", "t5", "t6"]
+
+
+def test_no_production_step_is_recorded_before_anything_shifted_nor_while_rolling_back():
+    tracker = sd.Tracker(ARN)
+    for index, (status, weight) in enumerate(
+        [
+            # The stage is already named, its weights not applied yet: nothing shifted, no step.
+            ("IN_PROGRESS", 0.0),
+            ("IN_PROGRESS", 40.0),
+            # A rollback in the middle of the shift puts the weight back to 0: that is no step either.
+            ("ROLLBACK_IN_PROGRESS", 0.0),
+            ("ROLLBACK_SUCCESSFUL", 0.0),
+        ]
+    ):
+        tracker.see(
+            {
+                "status": status,
+                "lifecycleStage": "PRODUCTION_TRAFFIC_SHIFT",
+                "targetServiceRevision": {"requestedProductionTrafficWeight": weight},
+            },
+            f"t{index}",
+        )
+    assert tracker.stages == [{"stage": "PRODUCTION_TRAFFIC_SHIFT", "first_seen": "t1", "production_weight": 40.0}]
+
+
+def test_services_followed_by_their_service_deployment_are_described_again_at_the_end(monkeypatch):
+    """The result's service and rollout_state come from DescribeServices after the wait, not from UpdateService."""
+    calls = []
+    completed = {
+        "serviceName": "web",
+        "status": "ACTIVE",
+        "taskDefinition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2",
+        "deployments": [{"id": "ecs-svc/1", "status": "PRIMARY", "rolloutState": "COMPLETED"}],
+    }
+
+    def describe_services(client, cluster, names):
+        calls.append((cluster, list(names)))
+        return [dict(completed, serviceName=name) for name in names]
+
+    monkeypatch.setattr(api, "describe_services", describe_services)
+    followed = rollout.Target(options={"cluster": "prod", "service": "web"}, label="prod/web")
+    followed.tracker = sd.Tracker(ARN)
+    followed.deployment_id = "ecs-svc/1"
+    followed.current = {
+        "serviceName": "web",
+        "deployments": [dict(completed["deployments"][0], rolloutState="IN_PROGRESS")],
+    }
+    rolling = rollout.Target(options={"cluster": "prod", "service": "worker"}, label="prod/worker")
+    rollout._refresh_native(None, [followed, rolling])
+    assert calls == [("prod", ["web"])]
+    assert followed.current["deployments"][0]["rolloutState"] == "COMPLETED"
+    rollout._refresh_native(None, [rolling])
+    assert len(calls) == 1, "a run without a followed service deployment makes no extra call"
