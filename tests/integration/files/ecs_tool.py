@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import boto3
 
@@ -77,11 +78,28 @@ def service_task_definition(args: dict) -> dict:
     return {"task_definition": service["taskDefinition"]}
 
 
+def service_deployment(args: dict) -> dict:
+    """A service deployment as DescribeServiceDeployments shows it; with ``wait``, once it has ended."""
+    ecs = _ecs()
+    deadline = time.monotonic() + args.get("timeout", 60)
+    while True:
+        found = ecs.describe_service_deployments(serviceDeploymentArns=[args["arn"]])["serviceDeployments"][0]
+        ended = found["status"] in ("SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
+        if ended or not args.get("wait") or time.monotonic() > deadline:
+            return {
+                "status": found["status"],
+                "lifecycle_stage": found.get("lifecycleStage"),
+                "rollback_reason": (found.get("rollback") or {}).get("reason"),
+            }
+        time.sleep(0.05)
+
+
 COMMANDS = {
     "create-service": create_service,
     "deploy-image": deploy_image,
     "revisions": revisions,
     "service-task-definition": service_task_definition,
+    "service-deployment": service_deployment,
 }
 
 if __name__ == "__main__":
