@@ -78,6 +78,11 @@ echo "    As expected: the deploy failed, and web runs its previous revision aga
 
 step "8. Promote dev to prod" "Bootstrap prod (another account), then promote exactly what runs in dev, by digest where there is one."
 play driftless.ecs.bootstrap -e target=prod
+# api deploys as a canary that pauses before production traffic moves: someone must let it go on (demo/approve_canary.yml).
+play demo/approve_canary.yml -e target=prod >"$work/approve.log" 2>&1 &
+approver_pid=$!
 play driftless.ecs.promote -e promote_from=dev -e promote_to=prod -e promote_approve=true -e shop_log_level=debug
+wait "$approver_pid" || { cat "$work/approve.log"; exit 1; }
+echo "    api's canary paused before its production traffic shift, and was continued with driftless.ecs.ecs_service_deployment."
 
 step "Done" "Every step above ran against the sandbox; sandbox calls: $(python -c 'import json, sys, urllib.request; calls = json.load(urllib.request.urlopen(sys.argv[1])); print(sum(v for k, v in calls.items() if isinstance(v, int)))' "$url/_sandbox/calls") AWS API calls."
