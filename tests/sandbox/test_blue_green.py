@@ -6,11 +6,13 @@ from __future__ import annotations
 import itertools
 import time
 import urllib.error
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from sandbox.ecs import blue_green
 from tests.sandbox.helpers import describe_service, register, wait_for
 
 STAGES = [
@@ -340,6 +342,23 @@ def test_canary_and_linear_pass_through_the_declared_steps(ecs, aws, cluster, lb
         + ["POST_PRODUCTION_TRAFFIC_SHIFT"]
     )
     assert stage_events(ecs, deployment_id) == STAGES[:6] + shift + STAGES[-2:]
+
+
+def test_the_stage_reported_is_the_last_one_entered():
+    """Between two stages the next one is not entered yet: reporting it would show a production shift without its
+    weights. The model's own objects, no server."""
+    canary = {"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 20.0}}
+    run = blue_green.BlueGreenRun(
+        SimpleNamespace(deployment_configuration=canary, target_slot=0), SimpleNamespace(target_slot=0)
+    )
+    assert run.stage.name == "RECONCILE_SERVICE"
+    shift = [stage.name for stage in run.stages].index("PRODUCTION_TRAFFIC_SHIFT")
+    run.position, run.entered = shift, False
+    assert run.stage.name == "PRE_PRODUCTION_TRAFFIC_SHIFT"
+    run.entered = True
+    assert (run.stage.name, run.stage.percent) == ("PRODUCTION_TRAFFIC_SHIFT", 20.0)
+    run.position, run.entered = len(run.stages), False
+    assert run.stage.name == "CLEAN_UP"
 
 
 # --- hooks and rollbacks ------------------------------------------------------------------------------------------
