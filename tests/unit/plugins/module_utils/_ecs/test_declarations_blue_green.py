@@ -191,7 +191,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("service", "message"), [(s, m) for _, s, m in BAD], ids=[i for i, _, _ in BAD])
+@pytest.mark.parametrize(("service", "message"), [case[1:] for case in BAD], ids=[case[0] for case in BAD])
 def test_bad_declarations_name_the_field(service, message):
     if message is None:
         assert _plan(service)["load_balancer"]["alternate_target_group_name"] == "shop-development-eu-1-web-alt"
