@@ -39,7 +39,7 @@ step() {
 }
 play() { ansible-playbook -i "$inventory" "$@"; }
 
-step "The sandbox" "moto's server on $url, with ECS rolling deployments, circuit breakers and rollbacks simulated."
+step "The sandbox" "moto's server on $url, with ECS rolling, blue/green, canary and linear deployments, circuit breakers and rollbacks simulated."
 cp -r inventories/example "$inventory"
 mkdir -p "$inventory/host_vars"
 ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" \
@@ -76,7 +76,23 @@ fi
 control failing-images '{"patterns": []}'
 echo "    As expected: the deploy failed, and web runs its previous revision again."
 
-step "8. Promote dev to prod" "Bootstrap prod (another account), then promote exactly what runs in dev, by digest where there is one."
+step "8. Blue/green: web moves its production traffic to the new revision" "web is declared BLUE_GREEN: ECS starts the new revision beside the old one behind the other target group, shifts the listener rule's weights in one step, bakes, then stops the old one."
+# ECS spends seconds to minutes in each lifecycle stage; make the sandbox's last a little, so the summaries show them.
+control config '{"stage_seconds": 0.4}'
+python demo/listener_weights.py shop-dev web before
+play driftless.ecs.deploy -e target=dev -e shop_log_level=debug -e deploy_service=web \
+  -e deploy_image=public.ecr.aws/nginx/nginx:1.30 -e deploy_poll_interval=0.2
+python demo/listener_weights.py shop-dev web after
+
+step "9. A canary that waits for approval" "api is declared CANARY with a PAUSE hook before the production shift: the deploy returns at the pause (deploy_wait_until), a person (or an AWX approval node) looks, and lets it go on with driftless.ecs.ecs_service_deployment."
+python demo/listener_weights.py shop-dev api before
+play driftless.ecs.deploy -e target=dev -e shop_log_level=debug -e deploy_service=api \
+  -e deploy_image=public.ecr.aws/nginx/nginx:1.30 -e deploy_wait_until=PRE_PRODUCTION_TRAFFIC_SHIFT -e deploy_poll_interval=0.2
+python demo/listener_weights.py shop-dev api "paused, waiting for approval"
+play demo/approve_canary.yml -e target=dev
+python demo/listener_weights.py shop-dev api after
+
+step "10. Promote dev to prod" "Bootstrap prod (another account), then promote exactly what runs in dev, by digest where there is one."
 play driftless.ecs.bootstrap -e target=prod
 # api deploys as a canary that pauses before production traffic moves: someone must let it go on (demo/approve_canary.yml).
 play demo/approve_canary.yml -e target=prod >"$work/approve.log" 2>&1 &

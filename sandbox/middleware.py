@@ -229,13 +229,13 @@ class SandboxMiddleware:
     def _configure(self, body: dict[str, Any]) -> dict[str, Any]:
         current = ecs.settings()
         values = {}
-        for key in ("task_start_delay", "task_stop_delay"):
+        for key in ("task_start_delay", "task_stop_delay", "stage_seconds"):
             if key in body:
                 value = float(body[key])
                 if value < 0:
                     raise ControlError(f"{key} must not be negative")
                 values[key] = value
-        unknown = set(body) - {"task_start_delay", "task_stop_delay"}
+        unknown = set(body) - {"task_start_delay", "task_stop_delay", "stage_seconds"}
         if unknown:
             raise ControlError(f"unknown settings: {', '.join(sorted(unknown))}")
         with ecs.LOCK:

@@ -179,6 +179,7 @@ class BlueGreenRun:
         self.entered = False
         self.hooks_started = False
         self.bake_due: float | None = None
+        self.entered_at = 0.0
         self.current_hooks: list[HookRun] = []
         self.hook_runs: list[HookRun] = []
         self.scaling = False
@@ -320,6 +321,7 @@ class BlueGreenController(RollingController):
             stage = run.stages[run.position]
             if not run.entered:
                 run.entered, run.hooks_started, run.bake_due, run.current_hooks = True, False, None, []
+                run.entered_at = monotonic()
                 deployment.touch()
                 # Stages can pass faster than a client polls; the events keep the whole walk.
                 self.service.add_event(
@@ -334,7 +336,9 @@ class BlueGreenController(RollingController):
             if not self._hooks_done(run):
                 return
             if run.bake_due is None:
-                run.bake_due = monotonic() + settings().minutes(stage.bake_minutes)
+                run.bake_due = max(
+                    monotonic() + settings().minutes(stage.bake_minutes), run.entered_at + settings().stage_seconds
+                )
             if monotonic() < run.bake_due:
                 return
             run.position += 1

@@ -38,6 +38,9 @@ class Settings:
 
     task_start_delay: float = 1.0
     task_stop_delay: float = 0.5
+    # Real seconds each blue/green lifecycle stage lasts at least, so that a client polling slower than the
+    # simulation steps still sees every stage (ECS takes seconds to minutes per stage). 0: as fast as polled.
+    stage_seconds: float = 0.0
     failing_images: list[str] = field(default_factory=list)
     # Real seconds one deployment minute lasts (bake times, step bake times, hook timeouts).
     minute_seconds: float = 1.0
@@ -60,7 +63,11 @@ class Settings:
         return bool(image) and any(fnmatch.fnmatchcase(image, pattern) for pattern in self.failing_images)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"task_start_delay": self.task_start_delay, "task_stop_delay": self.task_stop_delay}
+        return {
+            "task_start_delay": self.task_start_delay,
+            "task_stop_delay": self.task_stop_delay,
+            "stage_seconds": self.stage_seconds,
+        }
 
 
 class _SettingsHolder:
@@ -78,7 +85,9 @@ class _SettingsHolder:
         self.reset()
 
     def reset(self) -> None:
-        self.current = Settings(self.defaults.task_start_delay, self.defaults.task_stop_delay, [])
+        self.current = Settings(
+            task_start_delay=self.defaults.task_start_delay, task_stop_delay=self.defaults.task_stop_delay
+        )
 
 
 SETTINGS = _SettingsHolder()

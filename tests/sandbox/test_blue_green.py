@@ -533,3 +533,19 @@ def test_clock_and_hook_results_controls(sandbox):
     sandbox.post("reset", {})
     assert sandbox.request("GET", "clock") == {"minute_seconds": 1.0}
     assert sandbox.request("GET", "hook-results") == {"results": {}}
+
+
+def test_stage_seconds_lets_a_slow_poller_see_every_stage(ecs, cluster, lb, clock, sandbox):
+    create(ecs, lb)
+    sandbox.post("config", {"stage_seconds": 0.15})
+    arn = deploy(ecs)
+    stages: list[str] = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = detail(ecs, arn)
+        if not stages or stages[-1] != found["lifecycleStage"]:
+            stages.append(found["lifecycleStage"])
+        if found["status"] == "SUCCESSFUL":
+            break
+        time.sleep(0.05)
+    assert stages == STAGES
