@@ -50,9 +50,46 @@ def plan_service(live: dict | None, options: dict) -> dict:
     if (options.get("state") or "present") == "absent":
         return _plan_delete(live, cluster, name)
     declared = declared_settings(options)
+    check_traffic_shift_setup(live, declared)
     if live is None:
         return _plan_create(cluster, name, declared)
     return _plan_update(live, cluster, name, declared, bool(options.get("force_new_deployment")))
+
+
+def check_traffic_shift_setup(live: dict | None, declared: dict) -> None:
+    """A declared BLUE_GREEN, LINEAR or CANARY strategy needs a second target group on every load balancer.
+
+    ECS shifts traffic between each load balancer's target group and its ``alternateTargetGroupArn``, through the
+    production listener rule and with the infrastructure role. A service moved to one of these strategies without
+    them would be refused by ECS or, worse, half updated; say so before anything is written.
+
+    Raises:
+        ECSValidationError: naming the load balancer that lacks its advanced configuration.
+    """
+    strategy = (declared.get("deploymentConfiguration") or {}).get("strategy")
+    controller = (declared.get("deploymentController") or (live or {}).get("deploymentController") or {}).get("type")
+    if strategy not in ("BLUE_GREEN", "LINEAR", "CANARY") or (controller or "ECS") != "ECS":
+        return
+    balancers = declared["loadBalancers"] if "loadBalancers" in declared else (live or {}).get("loadBalancers")
+    for index, balancer in enumerate(balancers or []):
+        advanced = balancer.get("advancedConfiguration") or {}
+        missing = [
+            snake
+            for key, snake in (
+                ("alternateTargetGroupArn", "alternate_target_group_arn"),
+                ("productionListenerRule", "production_listener_rule"),
+                ("roleArn", "role_arn"),
+            )
+            if not advanced.get(key)
+        ]
+        if missing:
+            which = balancer.get("targetGroupArn") or balancer.get("loadBalancerName") or f"number {index}"
+            raise ECSValidationError(
+                f"deployment_configuration.strategy: {strategy} shifts traffic between two target groups, but "
+                f"load_balancers[{index}] ({which}) has no advanced_configuration {', '.join(missing)}. Declare "
+                "load_balancers with advanced_configuration (the bootstrap role makes the second target group, the "
+                "weighted listener rule and the role for the services it creates), or keep strategy ROLLING"
+            )
 
 
 def _empty_plan(action: str) -> dict:

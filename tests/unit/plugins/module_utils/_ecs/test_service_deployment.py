@@ -156,6 +156,43 @@ def test_strategy_rolling_is_the_default_so_declaring_it_is_no_change():
 # Pure predicates ---------------------------------------------------------------------------------------------------
 
 
+ROLLING_LIVE = dict(
+    LIVE,
+    deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 100},
+    loadBalancers=[{"targetGroupArn": BLUE, "containerName": "app", "containerPort": 80}],
+)
+
+
+def test_a_rolling_service_moved_to_canary_without_a_second_target_group_is_refused_before_any_write():
+    options = _options()
+    del options["load_balancers"]
+    with pytest.raises(ECSValidationError) as error:
+        plan_service(ROLLING_LIVE, options)
+    assert error.value.message.startswith(
+        f"deployment_configuration.strategy: CANARY shifts traffic between two target groups, but load_balancers[0] "
+        f"({BLUE}) has no advanced_configuration alternate_target_group_arn, production_listener_rule, role_arn."
+    )
+
+
+@pytest.mark.parametrize("missing", ["production_listener_rule", "role_arn"])
+def test_a_declared_load_balancer_missing_part_of_its_advanced_configuration_is_refused(missing):
+    options = _options()
+    options["load_balancers"][0]["advanced_configuration"][missing] = None
+    with pytest.raises(ECSValidationError, match=f"has no advanced_configuration {missing}"):
+        plan_service(None, options)
+
+
+def test_the_same_move_with_advanced_configuration_declared_is_an_update():
+    assert plan_service(ROLLING_LIVE, _options())["action"] == "update"
+
+
+def test_a_blue_green_service_without_load_balancers_is_not_checked():
+    options = _options()
+    del options["load_balancers"]
+    live = dict(ROLLING_LIVE, loadBalancers=[])
+    assert plan_service(live, options)["action"] == "update"
+
+
 def test_followed_strategies():
     assert sd.follows_service_deployments(LIVE)
     assert not sd.follows_service_deployments({"deploymentConfiguration": {"strategy": "ROLLING"}})
