@@ -610,6 +610,8 @@ def _native_outcome(target: Target, settings: RunSettings) -> None:
         message = f"{target.label}: service deployment {arn} failed: {tracker.failure}"
         if tracker.stopped_by_module:
             message += f"; the module stopped it with a rollback, which ended {tracker.status}"
+        elif is_ended(tracker.detail):
+            message += f"; ECS rolled it back itself, which ended {tracker.status}"
         else:
             message += f"; ECS is rolling it back: {tracker.status}"
         target.failure = message

@@ -136,7 +136,7 @@ def test_a_stop_refused_because_ecs_already_rolls_back_follows_ecs_rollback(monk
     assert len(fake.stops()) == 1
     assert target.tracker.status == "ROLLBACK_SUCCESSFUL"
     assert (target.rolled_back, target.rolled_back_by) == (True, "ecs")
-    assert "ECS is rolling it back" in target.failure
+    assert "ECS rolled it back itself, which ended ROLLBACK_SUCCESSFUL" in target.failure
 
 
 def test_a_rollback_ecs_starts_itself_is_not_doubled(monkeypatch):
