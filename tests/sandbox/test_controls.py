@@ -206,8 +206,7 @@ def test_invalid_control_requests_are_rejected(sandbox, path, body):
 
 
 def test_config_changes_the_timing(sandbox):
-    assert sandbox.post("config", {"task_start_delay": 0.3, "task_stop_delay": 0.2}) == {
-        "task_start_delay": 0.3,
-        "task_stop_delay": 0.2,
-    }
-    assert sandbox.request("GET", "config") == {"task_start_delay": 0.3, "task_stop_delay": 0.2}
+    expected = {"task_start_delay": 0.3, "task_stop_delay": 0.2, "stage_seconds": 0.0}
+    assert sandbox.post("config", {"task_start_delay": 0.3, "task_stop_delay": 0.2}) == expected
+    assert sandbox.request("GET", "config") == expected
+    assert sandbox.post("config", {"stage_seconds": 0.4}) == dict(expected, stage_seconds=0.4)
