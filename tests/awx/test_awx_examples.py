@@ -101,7 +101,7 @@ def test_surveys_offer_exactly_the_declared_services_and_environments(plan: dict
 
 def test_job_templates_map_every_survey_answer_onto_the_playbook_variables(plan: dict) -> None:
     templates = {template["key"]: template for template in plan["job_templates"]}
-    assert set(templates) == {"bootstrap", "deploy", "promote"}
+    assert set(templates) == {"bootstrap", "deploy", "promote", "service_deployment"}
     for key, template in templates.items():
         assert (REPO_ROOT / "playbooks" / template["playbook"]).is_file()
         mapped = " ".join(str(value) for value in template["extra_vars"].values())
@@ -113,6 +113,71 @@ def test_job_templates_map_every_survey_answer_onto_the_playbook_variables(plan:
     # A workflow's survey answers reach all of its jobs: the promote job must not turn the image into a deploy_image.
     assert "awx_image" not in json.dumps(templates["promote"]["extra_vars"])
     assert templates["promote"]["extra_vars"]["promote_approve"] is True
+    # The deploy can return at a lifecycle stage: how a canary workflow stops at its PAUSE hook.
+    assert templates["deploy"]["extra_vars"]["deploy_wait_until"] == "{{ awx_wait_until | default('completed') }}"
+    wait_until = _question(plan["surveys"]["deploy"], "awx_wait_until")
+    assert (wait_until["default"], wait_until["choices"][0]) == ("completed", "completed")
+    assert "PRE_PRODUCTION_TRAFFIC_SHIFT" in wait_until["choices"]
+
+
+def test_the_service_deployment_template_continues_or_rolls_back_one_service(plan: dict) -> None:
+    (template,) = [template for template in plan["job_templates"] if template["key"] == "service_deployment"]
+    assert (template["name"], template["playbook"]) == ("service deployment", "service_deployment.yml")
+    assert template["extra_vars"] == {
+        "target": "{{ awx_target }}",
+        "service_deployment_service": "{{ awx_service }}",
+        "service_deployment_action": "{{ awx_deployment_action }}",
+    }
+    survey = plan["surveys"]["service_deployment"]
+    assert [question["variable"] for question in survey["spec"]] == [
+        "awx_service",
+        "awx_target",
+        "awx_deployment_action",
+    ]
+    action = _question(survey, "awx_deployment_action")
+    assert (action["choices"], action["default"]) == (["status", "continue", "rollback"], "status")
+    assert _question(survey, "awx_service")["choices"] == _declared_services()
+
+
+def test_a_canary_workflow_per_environment_for_the_service_with_a_pause_hook(plan: dict) -> None:
+    # Only api declares a PAUSE hook (at PRE_PRODUCTION_TRAFFIC_SHIFT, 30 minutes), in every environment.
+    workflows = plan["canary_workflows"]
+    assert [workflow["name"] for workflow in workflows] == [
+        "driftless.ecs api: canary in dev",
+        "driftless.ecs api: canary in staging",
+        "driftless.ecs api: canary in prod",
+    ]
+    for workflow in workflows:
+        environment = workflow["environment"]
+        assert (workflow["service"], workflow["stage"]) == ("api", "PRE_PRODUCTION_TRAFFIC_SHIFT")
+        nodes = {node["identifier"]: node for node in workflow["nodes"]}
+        assert list(nodes) == ["deploy", "approve", "continue", "rollback"]
+        deploy, approve, proceed, rollback = nodes.values()
+        assert deploy["unified_job_template"]["name"] == "driftless.ecs deploy"
+        assert deploy["extra_data"] == {
+            "awx_service": "api",
+            "awx_target": environment,
+            "awx_wait_until": "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        }
+        assert deploy["related"] == {"success_nodes": [{"identifier": "approve"}]}
+        assert approve["unified_job_template"]["type"] == "workflow_approval"
+        assert approve["unified_job_template"]["name"] == f"Continue the canary of api in {environment}?"
+        # The approval waits no longer than the hook, whose timeout rolls the deployment back anyway.
+        assert approve["unified_job_template"]["timeout"] == 30 * 60
+        assert approve["related"] == {
+            "success_nodes": [{"identifier": "continue"}],
+            "failure_nodes": [{"identifier": "rollback"}],
+        }
+        for node, action in ((proceed, "continue"), (rollback, "rollback")):
+            assert node["unified_job_template"]["name"] == "driftless.ecs service deployment"
+            assert node["extra_data"] == {
+                "awx_service": "api",
+                "awx_target": environment,
+                "awx_deployment_action": action,
+            }
+            assert "related" not in node
+    (image,) = plan["surveys"]["canary"]["spec"]
+    assert (image["variable"], image["required"]) == ("awx_image", True)
 
 
 def test_an_inventory_without_services_is_refused() -> None:
@@ -125,7 +190,7 @@ def test_every_awx_task_passes_its_module_argument_check() -> None:
     """Each awx.awx task, run against a closed local port: the module accepts its arguments (a wrong option or
     choice fails before any connection) and only then fails to reach AWX."""
     names = re.findall(r"^    - name: (.+)\n      awx\.awx\.", PLAYBOOK.read_text(), flags=re.MULTILINE)
-    assert len(names) == 6, names
+    assert len(names) == 7, names
     with ThreadPoolExecutor(max_workers=3) as pool:
         runs = list(
             pool.map(
