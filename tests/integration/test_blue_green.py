@@ -1,18 +1,15 @@
 """Native blue/green, linear and canary deployments through ecs_service_rollout and ecs_service_deployment, run by
 ansible-playbook against the sandbox.
 
-The load balancer (an ALB, and per service two target groups and a production rule forwarding 100/0) is made here
-with plain boto3; each playbook asserts on the module results, on the listener rules and on the sandbox's call
-counts itself. Deployment minutes are short (``minute_seconds``), so every scenario takes seconds.
+The load balancer (an ALB, and per service two target groups and a production rule forwarding 100/0) is made with
+plain boto3 (tests/support/blue_green.py); each playbook asserts on the module results, on the listener rules and
+on the sandbox's call counts itself. Deployment minutes are short (``minute_seconds``), so every scenario takes seconds.
 """
 
 from __future__ import annotations
 
-import boto3
-
 from tests.integration.conftest import run_playbook
-
-ROLE = "arn:aws:iam::123456789012:role/ecs-infrastructure"
+from tests.support.blue_green import load_balancer
 
 
 def _load_balancer(sandbox, services: tuple[str, ...] = ("web",)) -> dict[str, dict[str, str]]:
@@ -20,48 +17,8 @@ def _load_balancer(sandbox, services: tuple[str, ...] = ("web",)) -> dict[str, d
 
     Returns, per service, ``blue``, ``green``, ``production`` (the rule ARN), ``role`` and ``balancer`` (the ALB name).
     """
-    env = sandbox.env()
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
-    url = env.get("AWS_ENDPOINT_URL") or sandbox.url
-    ec2, elbv2 = session.client("ec2", endpoint_url=url), session.client("elbv2", endpoint_url=url)
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
-            "SubnetId"
-        ]
-        for index, zone in enumerate("ab")
-    ]
-    balancer = elbv2.create_load_balancer(Name="bg-web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
-    listener = elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
-    )["Listeners"][0]["ListenerArn"]
-    found = {}
-    for priority, service in enumerate(services, start=10):
-        blue, green = (
-            elbv2.create_target_group(Name=f"bg-{service}-{color}", Protocol="HTTP", Port=80, VpcId=vpc)[
-                "TargetGroups"
-            ][0]["TargetGroupArn"]
-            for color in ("blue", "green")
-        )
-        forward = {
-            "Type": "forward",
-            "ForwardConfig": {
-                "TargetGroups": [{"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]
-            },
-        }
-        rule = elbv2.create_rule(
-            ListenerArn=listener,
-            Priority=priority,
-            Conditions=[{"Field": "path-pattern", "Values": [f"/{service}/*"]}],
-            Actions=[forward],
-        )["Rules"][0]["RuleArn"]
-        found[service] = {"blue": blue, "green": green, "production": rule, "role": ROLE, "balancer": "bg-web"}
-    return found
+    groups = {service: (f"bg-{service}-blue", f"bg-{service}-green") for service in services}
+    return load_balancer(sandbox, "bg-web", groups, octet=9)
 
 
 def test_blue_green_flips_traffic_back_and_forth_and_a_noop_writes_nothing(clean_sandbox):

@@ -11,68 +11,24 @@ from __future__ import annotations
 
 import json
 
-import boto3
-
 from tests.integration.conftest import run_playbook
 from tests.integration.test_deploy_role import _writes
+from tests.support.blue_green import INFRASTRUCTURE_ROLE, STAGES, clients, load_balancer
 
 CLUSTER = "it-bg"
 FIRST_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
-ROLE = "arn:aws:iam::123456789012:role/ecs-infrastructure"
-# ECS's lifecycle stages, in the order a deployment passes them.
-STAGES = (
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-    "BAKE_TIME",
-    "CLEAN_UP",
-)
+ROLE = INFRASTRUCTURE_ROLE
 
 
 def _clients(sandbox):
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
-    return {name: session.client(name, endpoint_url=sandbox.url) for name in ("ec2", "elbv2", "ecs")}
+    return clients(sandbox, "ec2", "elbv2", "ecs")
 
 
 def _setup(sandbox) -> dict:
     """What deploy_role_blue_green.yml needs: subnets, target groups, the production rule; the service on web:1."""
-    clients = _clients(sandbox)
-    ec2, elbv2, ecs = clients["ec2"], clients["elbv2"], clients["ecs"]
-    vpc = ec2.create_vpc(CidrBlock="10.72.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.72.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
-            "SubnetId"
-        ]
-        for index, zone in enumerate("ab")
-    ]
-    balancer = elbv2.create_load_balancer(Name="it-bg", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
-    blue, green = (
-        elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0][
-            "TargetGroupArn"
-        ]
-        for name in ("it-bg-web", "it-bg-web-g")
-    )
-    listener = elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}],
-    )["Listeners"][0]["ListenerArn"]
-    weights = [{"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]
-    rule = elbv2.create_rule(
-        ListenerArn=listener,
-        Priority=10,
-        Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
-        Actions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": weights}}],
-    )["Rules"][0]["RuleArn"]
+    made = load_balancer(sandbox, "it-bg", {"web": ("it-bg-web", "it-bg-web-g")}, octet=72)
+    subnets, blue, green, rule = made["subnets"], made["web"]["blue"], made["web"]["green"], made["web"]["production"]
+    ecs = _clients(sandbox)["ecs"]
     ecs.create_cluster(clusterName=CLUSTER)
     task_definition = ecs.register_task_definition(
         family="it-bg-web",

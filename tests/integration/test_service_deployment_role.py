@@ -11,13 +11,12 @@ deploy and the role's runs after it share one ansible-playbook run where the tes
 
 from __future__ import annotations
 
-import boto3
-
 from tests.integration.conftest import run_playbook
+from tests.support.blue_green import INFRASTRUCTURE_ROLE, clients, load_balancer
 
 CLUSTER = "it-sd"
 FIRST_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
-ROLE = "arn:aws:iam::123456789012:role/ecs-infrastructure"
+ROLE = INFRASTRUCTURE_ROLE
 WRITES = ("Create", "Register", "Update", "Delete", "Deregister", "Put", "Tag", "Untag", "Stop", "Continue", "Modify")
 # A deployment minute lasts 0.1 s: the hook's timeout (1000 minutes) outlasts the test, the bake times do not.
 DEPLOYMENT = {
@@ -36,40 +35,9 @@ DEPLOYMENT = {
 
 def _setup(sandbox) -> dict:
     """The load balancer and the service on its first revision; returns ecs_services declaring it."""
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
-    ec2, elbv2, ecs = (session.client(name, endpoint_url=sandbox.url) for name in ("ec2", "elbv2", "ecs"))
-    vpc = ec2.create_vpc(CidrBlock="10.73.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.73.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
-            "SubnetId"
-        ]
-        for index, zone in enumerate("ab")
-    ]
-    balancer = elbv2.create_load_balancer(Name=CLUSTER, Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
-    blue, green = (
-        elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0][
-            "TargetGroupArn"
-        ]
-        for name in ("it-sd-api", "it-sd-api-g")
-    )
-    listener = elbv2.create_listener(
-        LoadBalancerArn=balancer, Protocol="HTTP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}]
-    )["Listeners"][0]["ListenerArn"]
-    rule = elbv2.create_rule(
-        ListenerArn=listener,
-        Priority=5,
-        Conditions=[{"Field": "path-pattern", "Values": ["/api/*"]}],
-        Actions=[
-            {
-                "Type": "forward",
-                "ForwardConfig": {
-                    "TargetGroups": [{"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]
-                },
-            }
-        ],
-    )["Rules"][0]["RuleArn"]
+    made = load_balancer(sandbox, CLUSTER, {"api": ("it-sd-api", "it-sd-api-g")}, octet=73, first_priority=5)
+    subnets, blue, green, rule = made["subnets"], made["api"]["blue"], made["api"]["green"], made["api"]["production"]
+    ecs = clients(sandbox, "ecs")["ecs"]
     ecs.create_cluster(clusterName=CLUSTER)
     task_definition = {
         "family": "it-sd-api",
