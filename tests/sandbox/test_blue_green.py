@@ -14,20 +14,9 @@ from botocore.exceptions import ClientError
 
 from sandbox.ecs import blue_green
 from tests.sandbox.helpers import describe_service, register, wait_for
+from tests.support.blue_green import STAGES as LIFECYCLE_STAGES
 
-STAGES = [
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRE_PRODUCTION_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-    "BAKE_TIME",
-    "CLEAN_UP",
-]
+STAGES = list(LIFECYCLE_STAGES)
 ENDED = ("SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED")
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
 ROLE = "arn:aws:iam::123456789012:role/ecs-infrastructure"
