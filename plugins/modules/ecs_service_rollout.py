@@ -378,7 +378,7 @@ options:
       - For BLUE_GREEN, LINEAR and CANARY services the rollback is ECS's own StopServiceDeployment with stop type
         ROLLBACK (production traffic goes straight back to the old revision; nothing is registered or deployed).
         The module asks for it when the wait runs out, and as soon as it sees a failure ECS has not acted on yet
-        (a lifecycle hook that answered FAILED, a triggered circuit breaker or alarm).
+        (a lifecycle hook that answered FAILED or timed out into a rollback, a triggered circuit breaker or alarm).
     type: bool
     default: true
   wait:
@@ -618,9 +618,9 @@ lifecycle_stages:
       first_seen: "2025-01-01T12:01:05+00:00"
       production_weight: 10.0
 failure_seen:
-  description: A failure the module saw while the deployment still ran (a lifecycle hook that answered FAILED, a
-    triggered circuit breaker or alarm), for which it stopped the deployment with a rollback itself. Null
-    otherwise.
+  description: A failure the module saw while the deployment still ran (a lifecycle hook that answered FAILED or
+    timed out into a rollback, a triggered circuit breaker or alarm), for which it stopped the deployment with a
+    rollback itself. Null otherwise.
   returned: for a service on BLUE_GREEN, LINEAR or CANARY that this run deployed
   type: str
 traffic:

@@ -84,16 +84,18 @@ def is_rolling_back(detail: dict | None) -> bool:
 def failure_seen(detail: dict | None) -> str | None:
     """Why a deployment that is still running has failed already, or None.
 
-    A Lambda hook that answered FAILED, a circuit breaker or a CloudWatch alarm that TRIGGERED: ECS rolls back on
-    each of these, but the module may see it before ECS acts, and then asks for the rollback itself.
+    A lifecycle hook that answered FAILED or timed out with the ROLLBACK action, a circuit breaker or a CloudWatch
+    alarm that TRIGGERED: ECS rolls back on each of these, but the module may see it before ECS acts, and then asks for the rollback itself.
     """
     detail = detail or {}
     if not is_running(detail) or is_rolling_back(detail):
         return None
     for hook in detail.get("lifecycleHookDetails") or []:
-        if hook.get("status") == "FAILED":
-            target = hook.get("hookTargetArn") or hook.get("targetType") or "a lifecycle hook"
-            return f"lifecycle hook {target} FAILED at {hook.get('lifecycleStage') or detail.get('lifecycleStage')}"
+        status = hook.get("status")
+        # A hook that timed out rolls back unless its timeout action is CONTINUE (ECS's default is ROLLBACK).
+        if status == "FAILED" or (status == "TIMED_OUT" and hook.get("timeoutAction") != "CONTINUE"):
+            target = hook.get("targetArn") or f"{hook.get('targetType') or ''} {hook.get('hookId')}".strip()
+            return f"lifecycle hook {target} {status} at {detail.get('lifecycleStage')}"
     breaker = detail.get("deploymentCircuitBreaker") or {}
     if breaker.get("status") == "TRIGGERED":
         return f"the deployment circuit breaker triggered ({breaker.get('failureCount')} failed tasks)"

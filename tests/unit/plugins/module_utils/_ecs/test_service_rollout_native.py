@@ -30,7 +30,7 @@ HOOK_FAILED = {
     "status": "IN_PROGRESS",
     "lifecycleStage": "POST_SCALE_UP",
     "lifecycleHookDetails": [
-        {"hookId": "h1", "targetType": "AWS_LAMBDA", "hookTargetArn": LAMBDA, "status": "FAILED"},
+        {"hookId": "h1", "targetType": "AWS_LAMBDA", "targetArn": LAMBDA, "status": "FAILED"},
     ],
 }
 
@@ -164,6 +164,13 @@ def test_the_circuit_breaker_and_alarms_count_as_failures_seen():
         dict(running, alarms={"status": "TRIGGERED", "triggeredAlarmNames": ["cpu-high"]})
     )
     assert sd.failure_seen(dict(running, deploymentCircuitBreaker={"status": "MONITORING"})) is None
+    # A pause whose timeout rolls back has failed; one whose timeout continues has not.
+    paused = {"hookId": "p1", "targetType": "PAUSE", "status": "TIMED_OUT", "timeoutAction": "ROLLBACK"}
+    assert sd.failure_seen(dict(running, lifecycleStage="POST_SCALE_UP", lifecycleHookDetails=[paused])) == (
+        "lifecycle hook PAUSE p1 TIMED_OUT at POST_SCALE_UP"
+    )
+    paused["timeoutAction"] = "CONTINUE"
+    assert sd.failure_seen(dict(running, lifecycleHookDetails=[paused])) is None
     # Once ECS rolls back, there is nothing left to ask for.
     assert sd.failure_seen(dict(HOOK_FAILED, status="ROLLBACK_IN_PROGRESS")) is None
 
