@@ -85,7 +85,8 @@ def failure_seen(detail: dict | None) -> str | None:
     """Why a deployment that is still running has failed already, or None.
 
     A lifecycle hook that answered FAILED or timed out with the ROLLBACK action, a circuit breaker or a CloudWatch
-    alarm that TRIGGERED: ECS rolls back on each of these, but the module may see it before ECS acts, and then asks for the rollback itself.
+    alarm that TRIGGERED: ECS rolls back on each of these, but the module may see it before ECS acts, and then asks
+    for the rollback itself.
     """
     detail = detail or {}
     if not is_running(detail) or is_rolling_back(detail):
