@@ -7,7 +7,6 @@ define; these tests read that and check it against the example inventory.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+from tests.conftest import REPO_ROOT
+from tests.support.playbooks import ansible_playbook_env
 
 PLAYBOOK = REPO_ROOT / "examples" / "awx" / "configure.yml"
 INVENTORY = REPO_ROOT / "inventories" / "example"
@@ -25,15 +25,7 @@ BIN = Path(sys.executable).parent
 
 
 def _run(*args: str, json_output: bool = False, controller: str | None = None) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "false",
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-    }
+    env = ansible_playbook_env(json_output=json_output)
     # Nothing may reach an AWX: these runs must not need one.
     for name in ("CONTROLLER_HOST", "TOWER_HOST", "CONTROLLER_OAUTH_TOKEN"):
         env.pop(name, None)
@@ -41,8 +33,6 @@ def _run(*args: str, json_output: bool = False, controller: str | None = None) -
         env.update(
             {"CONTROLLER_HOST": controller, "CONTROLLER_OAUTH_TOKEN": "not-a-token", "CONTROLLER_VERIFY_SSL": "0"}
         )
-    if json_output:
-        env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
     return subprocess.run(
         [str(BIN / "ansible-playbook"), str(PLAYBOOK), *args],
         env=env,

@@ -9,25 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import boto3
 import pytest
 
 from tests.integration.conftest import run_playbook
+from tests.support.aws import application_load_balancer, client
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE_INVENTORY = str(REPO_ROOT / "inventories" / "example")
 WRITE_CALL = re.compile(r":(Create|Put|Register|Update|Modify|Delete|Deregister|Set|Tag|Untag|Attach|Authorize)")
-
-
-def _client(sandbox, service: str):
-    env = sandbox.env()
-    return boto3.client(
-        service,
-        endpoint_url=sandbox.url,
-        region_name="us-east-1",
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
 
 
 def _writes(sandbox) -> dict:
@@ -48,31 +37,16 @@ def _recap_changed(output: str) -> int:
 @pytest.fixture
 def environment(clean_sandbox):
     """The dev environment of the example inventory: a VPC, two subnets, a security group, an ALB and its listener."""
-    ec2, elbv2 = _client(clean_sandbox, "ec2"), _client(clean_sandbox, "elbv2")
-    vpc_id = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.30.{index}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
-        for index, zone in enumerate(["us-east-1a", "us-east-1b"], start=1)
-    ]
-    group_id = ec2.create_security_group(GroupName="shop-dev", Description="shop dev", VpcId=vpc_id)["GroupId"]
-    balancer_arn = elbv2.create_load_balancer(
-        Name="shop-dev", Subnets=subnets, SecurityGroups=[group_id], Scheme="internal", Type="application"
-    )["LoadBalancers"][0]["LoadBalancerArn"]
-    listener_arn = elbv2.create_listener(
-        LoadBalancerArn=balancer_arn,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
-    )["Listeners"][0]["ListenerArn"]
+    made = application_load_balancer(clean_sandbox, "shop-dev", octet=30)
     clean_sandbox.control("calls/reset", {})
     return {
         "target": "dev",
         "ecs_region": "us-east-1",
         "shop_account_id": "123456789012",
-        "shop_vpc_id": vpc_id,
-        "shop_subnets": subnets,
-        "shop_security_groups": [group_id],
-        "shop_listener_arn": listener_arn,
+        "shop_vpc_id": made["vpc_id"],
+        "shop_subnets": made["subnets"],
+        "shop_security_groups": [made["security_group"]],
+        "shop_listener_arn": made["listener"],
         "bootstrap_poll_interval": 0.2,
         "bootstrap_wait_timeout": 120,
     }
@@ -102,8 +76,8 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
 
     # web deploys blue/green: its production rule forwards to both of its target groups. ECS moves those weights at
     # every deployment; here they are moved as a deployment halfway through a canary would leave them.
-    elbv2 = _client(clean_sandbox, "elbv2")
-    web = _client(clean_sandbox, "ecs").describe_services(cluster="shop-dev", services=["web"])["services"][0]
+    elbv2 = client(clean_sandbox, "elbv2")
+    web = client(clean_sandbox, "ecs").describe_services(cluster="shop-dev", services=["web"])["services"][0]
     (balancer,) = web["loadBalancers"]
     rule_arn = balancer["advancedConfiguration"]["productionListenerRule"]
     blue, green = balancer["targetGroupArn"], balancer["advancedConfiguration"]["alternateTargetGroupArn"]

@@ -13,22 +13,17 @@ import json
 
 from tests.integration.conftest import run_playbook
 from tests.integration.test_deploy_role import _writes
-from tests.support.blue_green import INFRASTRUCTURE_ROLE, STAGES, clients, load_balancer
+from tests.support.aws import client
+from tests.support.blue_green import STAGES, create_service, load_balancer
 
 CLUSTER = "it-bg"
 FIRST_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
-ROLE = INFRASTRUCTURE_ROLE
-
-
-def _clients(sandbox):
-    return clients(sandbox, "ec2", "elbv2", "ecs")
 
 
 def _setup(sandbox) -> dict:
     """What deploy_role_blue_green.yml needs: subnets, target groups, the production rule; the service on web:1."""
     made = load_balancer(sandbox, "it-bg", {"web": ("it-bg-web", "it-bg-web-g")}, octet=72)
-    subnets, blue, green, rule = made["subnets"], made["web"]["blue"], made["web"]["green"], made["web"]["production"]
-    ecs = _clients(sandbox)["ecs"]
+    ecs = client(sandbox, "ecs")
     ecs.create_cluster(clusterName=CLUSTER)
     task_definition = ecs.register_task_definition(
         family="it-bg-web",
@@ -39,28 +34,25 @@ def _setup(sandbox) -> dict:
         executionRoleArn="arn:aws:iam::123456789012:role/it-bg-web-exec",
         containerDefinitions=[{"name": "app", "image": FIRST_IMAGE, "portMappings": [{"containerPort": 80}]}],
     )["taskDefinition"]["taskDefinitionArn"]
-    ecs.create_service(
-        cluster=CLUSTER,
-        serviceName="web",
-        taskDefinition=task_definition,
-        desiredCount=2,
-        launchType="FARGATE",
-        networkConfiguration={"awsvpcConfiguration": {"subnets": subnets}},
-        deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5},
-        loadBalancers=[
-            {
-                "targetGroupArn": blue,
-                "containerName": "app",
-                "containerPort": 80,
-                "advancedConfiguration": {
-                    "alternateTargetGroupArn": green,
-                    "productionListenerRule": rule,
-                    "roleArn": ROLE,
-                },
-            }
-        ],
+    web = made["web"]
+    create_service(
+        sandbox,
+        CLUSTER,
+        "web",
+        task_definition,
+        web,
+        container="app",
+        subnets=made["subnets"],
+        desired_count=2,
+        deployment_configuration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5},
     )
-    return {"it_subnets": subnets, "it_blue": blue, "it_green": green, "it_rule": rule, "it_role": ROLE}
+    return {
+        "it_subnets": made["subnets"],
+        "it_blue": web["blue"],
+        "it_green": web["green"],
+        "it_rule": web["production"],
+        "it_role": web["role"],
+    }
 
 
 def _summary_line(output: str) -> str:
@@ -122,7 +114,7 @@ def test_deploy_role_on_a_blue_green_service(clean_sandbox, tmp_path):
     )
     assert early.rc == 0, early.output
     (item,) = json.loads(report.read_text())["services"]
-    ecs = _clients(clean_sandbox)["ecs"]
+    ecs = client(clean_sandbox, "ecs")
     (deployment,) = ecs.describe_service_deployments(serviceDeploymentArns=[item["service_deployment_arn"]])[
         "serviceDeployments"
     ]

@@ -12,11 +12,11 @@ deploy and the role's runs after it share one ansible-playbook run where the tes
 from __future__ import annotations
 
 from tests.integration.conftest import run_playbook
-from tests.support.blue_green import INFRASTRUCTURE_ROLE, clients, load_balancer
+from tests.support.aws import client
+from tests.support.blue_green import create_service, load_balancer
 
 CLUSTER = "it-sd"
 FIRST_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
-ROLE = INFRASTRUCTURE_ROLE
 WRITES = ("Create", "Register", "Update", "Delete", "Deregister", "Put", "Tag", "Untag", "Stop", "Continue", "Modify")
 # A deployment minute lasts 0.1 s: the hook's timeout (1000 minutes) outlasts the test, the bake times do not.
 DEPLOYMENT = {
@@ -36,8 +36,8 @@ DEPLOYMENT = {
 def _setup(sandbox) -> dict:
     """The load balancer and the service on its first revision; returns ecs_services declaring it."""
     made = load_balancer(sandbox, CLUSTER, {"api": ("it-sd-api", "it-sd-api-g")}, octet=73, first_priority=5)
-    subnets, blue, green, rule = made["subnets"], made["api"]["blue"], made["api"]["green"], made["api"]["production"]
-    ecs = clients(sandbox, "ecs")["ecs"]
+    subnets, api = made["subnets"], made["api"]
+    ecs = client(sandbox, "ecs")
     ecs.create_cluster(clusterName=CLUSTER)
     task_definition = {
         "family": "it-sd-api",
@@ -48,26 +48,16 @@ def _setup(sandbox) -> dict:
         "containerDefinitions": [{"name": "api", "image": FIRST_IMAGE, "portMappings": [{"containerPort": 80}]}],
     }
     registered = ecs.register_task_definition(**task_definition)["taskDefinition"]["taskDefinitionArn"]
-    ecs.create_service(
-        cluster=CLUSTER,
-        serviceName="api",
-        taskDefinition=registered,
-        desiredCount=1,
-        launchType="FARGATE",
-        networkConfiguration={"awsvpcConfiguration": {"subnets": subnets}},
-        deploymentConfiguration=DEPLOYMENT,
-        loadBalancers=[
-            {
-                "targetGroupArn": blue,
-                "containerName": "api",
-                "containerPort": 80,
-                "advancedConfiguration": {
-                    "alternateTargetGroupArn": green,
-                    "productionListenerRule": rule,
-                    "roleArn": ROLE,
-                },
-            }
-        ],
+    create_service(
+        sandbox,
+        CLUSTER,
+        "api",
+        registered,
+        api,
+        container="api",
+        subnets=subnets,
+        desired_count=1,
+        deployment_configuration=DEPLOYMENT,
     )
     hook = DEPLOYMENT["lifecycleHooks"][0]
     return {
@@ -96,13 +86,13 @@ def _setup(sandbox) -> dict:
                     },
                     "load_balancers": [
                         {
-                            "target_group_arn": blue,
+                            "target_group_arn": api["blue"],
                             "container_name": "api",
                             "container_port": 80,
                             "advanced_configuration": {
-                                "alternate_target_group_arn": green,
-                                "production_listener_rule": rule,
-                                "role_arn": ROLE,
+                                "alternate_target_group_arn": api["green"],
+                                "production_listener_rule": api["production"],
+                                "role_arn": api["role"],
                             },
                         }
                     ],

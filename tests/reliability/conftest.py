@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 
 from tests.conftest import REPO_ROOT
@@ -68,17 +67,6 @@ def performed(calls: dict, key: str) -> int:
 
 def reset_calls(sandbox) -> None:
     sandbox.control("calls/reset", {})
-
-
-def client(sandbox, service: str, **credentials):
-    env = sandbox.env()
-    return boto3.client(
-        service,
-        endpoint_url=sandbox.url,
-        region_name="us-east-1",
-        aws_access_key_id=credentials.get("access_key", env["AWS_ACCESS_KEY_ID"]),
-        aws_secret_access_key=credentials.get("secret_key", env["AWS_SECRET_ACCESS_KEY"]),
-    )
 
 
 def service_declaration(name: str, network: dict, **overrides) -> dict:

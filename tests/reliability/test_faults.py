@@ -7,13 +7,13 @@ import itertools
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_normalize import normalize_task_definition
 from tests.reliability.conftest import (
     CLUSTER,
-    client,
     performed,
     reset_calls,
     run_playbook,
     service_declaration,
     writes,
 )
+from tests.support.aws import client
 
 NEW_IMAGE = "public.ecr.aws/nginx/nginx:1.28"
 

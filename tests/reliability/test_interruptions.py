@@ -13,7 +13,6 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_normali
 from tests.reliability.conftest import (
     CLUSTER,
     FAST,
-    client,
     finish,
     performed,
     reset_calls,
@@ -22,6 +21,7 @@ from tests.reliability.conftest import (
     start_playbook,
     wait_until,
 )
+from tests.support.aws import client
 
 OLD_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 ROLLOUT = "Roll the services out together"

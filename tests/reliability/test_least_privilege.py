@@ -20,10 +20,10 @@ from tests.reliability.conftest import (
     CLUSTER,
     FAST,
     SETUP_PLAYBOOK,
-    client,
     run_playbook,
     service_declaration,
 )
+from tests.support.aws import client
 from tests.support.sandbox_process import AWS_TEST_ENV, Sandbox, free_port
 from tests.unit.plugins.module_utils._ecs.test_policy import ACCOUNT, CANARY, DECLARED, REGION
 

@@ -7,7 +7,8 @@ import secrets
 import urllib.request
 
 from tests.conftest import REPO_ROOT
-from tests.reliability.conftest import client, run_playbook
+from tests.reliability.conftest import run_playbook
+from tests.support.aws import application_load_balancer, client
 
 EXAMPLE_INVENTORY = str(REPO_ROOT / "inventories" / "example")
 PLAYBOOKS = REPO_ROOT / "playbooks"
@@ -16,22 +17,7 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/shop-deployer"
 
 def _prod_environment(sandbox) -> dict:
     """The example inventory's prod (which assumes ecs_assume_role_arn), on a network and ALB made here."""
-    ec2, elbv2 = client(sandbox, "ec2"), client(sandbox, "elbv2")
-    vpc_id = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.40.{index}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
-        for index, zone in enumerate(["us-east-1a", "us-east-1b"], start=1)
-    ]
-    group_id = ec2.create_security_group(GroupName="shop-prod", Description="shop prod", VpcId=vpc_id)["GroupId"]
-    balancer = elbv2.create_load_balancer(
-        Name="shop-prod", Subnets=subnets, SecurityGroups=[group_id], Scheme="internal", Type="application"
-    )["LoadBalancers"][0]["LoadBalancerArn"]
-    listener = elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
-    )["Listeners"][0]["ListenerArn"]
+    made = application_load_balancer(sandbox, "shop-prod", octet=40)
     trust = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
@@ -42,10 +28,10 @@ def _prod_environment(sandbox) -> dict:
         "ecs_region": "us-east-1",
         "shop_account_id": "123456789012",
         "ecs_assume_role_arn": ROLE_ARN,
-        "shop_vpc_id": vpc_id,
-        "shop_subnets": subnets,
-        "shop_security_groups": [group_id],
-        "shop_listener_arn": listener,
+        "shop_vpc_id": made["vpc_id"],
+        "shop_subnets": made["subnets"],
+        "shop_security_groups": [made["security_group"]],
+        "shop_listener_arn": made["listener"],
         "shop_web_count": 1,
         "shop_worker_count": 1,
         "bootstrap_poll_interval": 0.2,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
+from tests.support.aws import application_load_balancer, client
 
 # ECS's lifecycle stages, in the order a deployment passes them (the ECS API reference's list); written here on
 # their own so that a test does not take its expectation from the code it tests.
@@ -30,14 +30,6 @@ STAGES = (
 INFRASTRUCTURE_ROLE = "arn:aws:iam::123456789012:role/ecs-infrastructure"
 
 
-def clients(sandbox, *names: str) -> dict[str, Any]:
-    """boto3 clients on the sandbox, in the dev account and us-east-1."""
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
-    return {name: session.client(name, endpoint_url=sandbox.url) for name in names}
-
-
 def forward_to(blue: str, green: str, blue_weight: int = 100) -> dict[str, Any]:
     """A forward action naming both target groups, as ECS expects on a production listener rule."""
     groups = [
@@ -50,8 +42,8 @@ def forward_to(blue: str, green: str, blue_weight: int = 100) -> dict[str, Any]:
 def load_balancer(
     sandbox, name: str, services: dict[str, tuple[str, str]], *, octet: int, first_priority: int = 10
 ) -> dict[str, Any]:
-    """A VPC with two subnets, an ALB ``name`` with an HTTP listener and, per service, its two target groups and a
-    production rule forwarding 100/0 on ``/<service>/*``.
+    """An environment's load balancer (``aws.application_load_balancer``) and, per service, its two target groups and
+    a production rule forwarding 100/0 on ``/<service>/*``.
 
     Args:
         sandbox: the sandbox to make them in.
@@ -64,22 +56,9 @@ def load_balancer(
         ``subnets``, ``listener`` and, per service name, ``blue``, ``green``, ``production`` (the rule ARN),
         ``role`` (the infrastructure role) and ``balancer`` (the name).
     """
-    made = clients(sandbox, "ec2", "elbv2")
-    ec2, elbv2 = made["ec2"], made["elbv2"]
-    vpc = ec2.create_vpc(CidrBlock=f"10.{octet}.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{octet}.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")[
-            "Subnet"
-        ]["SubnetId"]
-        for index, zone in enumerate("ab")
-    ]
-    balancer = elbv2.create_load_balancer(Name=name, Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
-    listener = elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
-    )["Listeners"][0]["ListenerArn"]
+    network = application_load_balancer(sandbox, name, octet=octet)
+    elbv2 = client(sandbox, "elbv2")
+    vpc, subnets, listener = network["vpc_id"], network["subnets"], network["listener"]
     found: dict[str, Any] = {"subnets": subnets, "listener": listener}
     for priority, (service, group_names) in enumerate(services.items(), start=first_priority):
         blue, green = (
@@ -102,3 +81,40 @@ def load_balancer(
             "balancer": name,
         }
     return found
+
+
+def create_service(
+    sandbox,
+    cluster: str,
+    name: str,
+    task_definition: str,
+    balancer: dict[str, str],
+    *,
+    container: str,
+    subnets: list[str],
+    desired_count: int,
+    deployment_configuration: dict[str, Any],
+) -> None:
+    """A Fargate service on port 80 of ``container`` behind ``balancer`` (one service's entry of ``load_balancer``),
+    with the advanced configuration ECS needs to shift traffic between its two target groups."""
+    client(sandbox, "ecs").create_service(
+        cluster=cluster,
+        serviceName=name,
+        taskDefinition=task_definition,
+        desiredCount=desired_count,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": subnets}},
+        deploymentConfiguration=deployment_configuration,
+        loadBalancers=[
+            {
+                "targetGroupArn": balancer["blue"],
+                "containerName": container,
+                "containerPort": 80,
+                "advancedConfiguration": {
+                    "alternateTargetGroupArn": balancer["green"],
+                    "productionListenerRule": balancer["production"],
+                    "roleArn": balancer["role"],
+                },
+            }
+        ],
+    )
