@@ -176,7 +176,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.api import connect
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import service_deployment_argument_spec
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError, fail_with_result
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_deployment import run_service_deployment
 
 
@@ -191,9 +191,7 @@ def main() -> None:
             connect(module), module.params, check_mode=module.check_mode, elbv2=connect(module, "elbv2")
         )
     except AnsibleECSError as error:
-        if error.exception is not None:
-            module.fail_json_aws(error.exception, msg=error.message, **error.kwargs)
-        module.fail_json(msg=error.message, **error.kwargs)
+        fail_with_result(module, error)
     module.exit_json(**result)
 
 

@@ -689,7 +689,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.api import connect
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import service_rollout_argument_spec
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError, fail_with_result
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run_rollout
 
 
@@ -713,10 +713,7 @@ def main() -> None:
             elbv2=connect(module, "elbv2"),
         )
     except AnsibleECSError as error:
-        # The partial result (rolled_back, both deployments, per-service results) must reach the user.
-        if error.exception is not None:
-            module.fail_json_aws(error.exception, msg=error.message, **error.kwargs)
-        module.fail_json(msg=error.message, **error.kwargs)
+        fail_with_result(module, error)
     module.exit_json(**result)
 
 

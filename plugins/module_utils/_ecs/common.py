@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -38,6 +40,17 @@ class ECSValidationError(AnsibleECSError):
 
 class ECSTimeoutError(AnsibleECSError):
     """A wait that ran out of time. ``kwargs`` carry the partial result seen so far."""
+
+
+def fail_with_result(module: Any, error: AnsibleECSError) -> NoReturn:
+    """Fail the module with the error's message and the partial result it carries.
+
+    ``AnsibleAWSModule.fail_json_aws_error`` drops the error's ``kwargs``; the modules that follow deployments must
+    still tell what happened before the failure (rolled back, the deployments seen, per-service results).
+    """
+    if error.exception is not None:
+        module.fail_json_aws(error.exception, msg=error.message, **error.kwargs)
+    module.fail_json(msg=error.message, **error.kwargs)
 
 
 class ECSErrorHandler(AWSErrorHandler):
