@@ -102,10 +102,7 @@ def stop_service_deployment(store: EcsStore, params: dict[str, Any]) -> dict[str
             or deployment is not service.deployments[0]
             or not controller.roll_back(deployment, "StopServiceDeployment")
         ):
-            deployment.view_status, deployment.view_reason = "STOPPED", "Service deployment stopped by request."
-            deployment.rollout_state = FAILED
-            deployment.rollout_state_reason = deployment.view_reason
-            deployment.finished_at = utcnow()
+            _stopped_by_request(deployment)
         return {"serviceDeploymentArn": arn}
     if run.stage.name == blue_green.CLEAN_UP:
         raise EcsError("ConflictException", "The service deployment is cleaning up and can no longer be stopped.")
@@ -115,11 +112,16 @@ def stop_service_deployment(store: EcsStore, params: dict[str, Any]) -> dict[str
     else:
         # ABORT: the deployment goes no further; traffic and tasks stay where they are.
         run.finished = True
-        deployment.view_status, deployment.view_reason = "STOPPED", "Service deployment stopped by request."
-        deployment.rollout_state = FAILED
-        deployment.rollout_state_reason = deployment.view_reason
-        deployment.finished_at = utcnow()
+        _stopped_by_request(deployment)
     return {"serviceDeploymentArn": arn}
+
+
+def _stopped_by_request(deployment: Deployment) -> None:
+    """End a deployment STOPPED by StopServiceDeployment, without a rollback."""
+    deployment.view_status, deployment.view_reason = "STOPPED", "Service deployment stopped by request."
+    deployment.rollout_state = FAILED
+    deployment.rollout_state_reason = deployment.view_reason
+    deployment.finished_at = utcnow()
 
 
 def continue_service_deployment(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
