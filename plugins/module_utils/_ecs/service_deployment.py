@@ -317,13 +317,22 @@ def stop_for_rollback(client: Any, tracker: Tracker) -> None:
 
 def traffic(elbv2: Any, service: dict | None) -> dict[str, int] | None:
     """Target group ARN -> weight, read from the service's production listener rules; None when unreadable."""
-    rules = production_rules(service)
-    if elbv2 is None or not rules:
-        return None
+    return traffic_of_services(elbv2, [service])[0]
+
+
+def traffic_of_services(elbv2: Any, services: list[dict | None]) -> list[dict[str, int] | None]:
+    """``traffic`` of each service, in order, with one DescribeRules for all of them."""
+    rules_of = [production_rules(service) for service in services]
+    wanted = list(dict.fromkeys(rule for rules in rules_of for rule in rules))
+    if elbv2 is None or not wanted:
+        return [None] * len(services)
     try:
-        return rule_weights(api.describe_rules(elbv2, rules))
+        described = {rule.get("RuleArn"): rule for rule in api.describe_rules(elbv2, wanted)}
     except AnsibleECSError:
-        return None
+        return [None] * len(services)
+    return [
+        rule_weights([described[rule] for rule in rules if rule in described]) if rules else None for rules in rules_of
+    ]
 
 
 # ecs_service_deployment ------------------------------------------------------------------------------------

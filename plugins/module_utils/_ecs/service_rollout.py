@@ -28,7 +28,7 @@ from .service_deployment import (
     is_rolling_back,
     rollback_reason,
     stop_for_rollback,
-    traffic,
+    traffic_of_services,
     utc_now,
     validate_wait_until,
 )
@@ -204,9 +204,9 @@ def run_rollout(
             _follow_native(client, targets, deadline, settings, clock)
             _refresh_native(client, targets)
             _roll_back(client, targets, settings, clock)
-        for target in targets:
-            if target.tracker is not None:
-                target.traffic = traffic(elbv2, target.current)
+        shifted = [target for target in targets if target.tracker is not None]
+        for target, weights in zip(shifted, traffic_of_services(elbv2, [target.current for target in shifted])):
+            target.traffic = weights
     return _report(targets, list_mode, settings, clock.now() - started)
 
 

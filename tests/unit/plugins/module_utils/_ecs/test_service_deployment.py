@@ -255,6 +255,34 @@ def test_rule_weights_read_forward_actions():
     assert sd.production_rules(LIVE) == [RULE]
 
 
+def test_the_traffic_of_many_services_is_read_with_one_describe_rules(monkeypatch):
+    other_rule, other_blue, other_green = RULE + "9", BLUE + "9", GREEN + "9"
+
+    def rule(arn, blue, green, blue_weight):
+        groups = [
+            {"TargetGroupArn": blue, "Weight": blue_weight},
+            {"TargetGroupArn": green, "Weight": 100 - blue_weight},
+        ]
+        return {"RuleArn": arn, "Actions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": groups}}]}
+
+    calls = []
+
+    def describe_rules(elbv2, arns):
+        calls.append(list(arns))
+        return [rule(RULE, BLUE, GREEN, 0), rule(other_rule, other_blue, other_green, 100)]
+
+    monkeypatch.setattr(api, "describe_rules", describe_rules)
+    other = {"loadBalancers": [{"advancedConfiguration": {"productionListenerRule": other_rule}}]}
+    rolling = {"loadBalancers": [{"targetGroupArn": BLUE}]}
+    assert sd.traffic_of_services("elbv2", [LIVE, rolling, other]) == [
+        {BLUE: 0, GREEN: 100},
+        None,
+        {other_blue: 100, other_green: 0},
+    ]
+    assert calls == [[RULE, other_rule]]
+    assert sd.traffic_of_services(None, [LIVE]) == [None]
+
+
 def test_awaiting_hook_picks_the_one_awaiting_action():
     detail = {
         "lifecycleHookDetails": [{"hookId": "a", "status": "SUCCEEDED"}, {"hookId": "b", "status": "AWAITING_ACTION"}]
