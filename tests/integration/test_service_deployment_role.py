@@ -18,10 +18,11 @@ from tests.support.blue_green import create_service, load_balancer
 CLUSTER = "it-sd"
 FIRST_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
 WRITES = ("Create", "Register", "Update", "Delete", "Deregister", "Put", "Tag", "Untag", "Stop", "Continue", "Modify")
-# A deployment minute lasts 0.1 s: the hook's timeout (1000 minutes) outlasts the test, the bake times do not.
+# A deployment minute lasts 0.1 s: the hook's timeout (1000 minutes) outlasts the test, the bake times do not. The
+# canary step bakes 0.5 s, five polls, so that the role cannot step over it.
 DEPLOYMENT = {
     "strategy": "CANARY",
-    "canaryConfiguration": {"canaryPercent": 10, "canaryBakeTimeInMinutes": 1},
+    "canaryConfiguration": {"canaryPercent": 10, "canaryBakeTimeInMinutes": 5},
     "bakeTimeInMinutes": 1,
     "lifecycleHooks": [
         {
@@ -74,7 +75,7 @@ def _setup(sandbox) -> dict:
                     "network_configuration": {"subnets": subnets},
                     "deployment_configuration": {
                         "strategy": "CANARY",
-                        "canary_configuration": {"canary_percent": 10, "canary_bake_time_in_minutes": 1},
+                        "canary_configuration": {"canary_percent": 10, "canary_bake_time_in_minutes": 5},
                         "bake_time_in_minutes": 1,
                         "lifecycle_hooks": [
                             {
