@@ -31,6 +31,16 @@ def _summary_lines(summaries):
     return deploy_plan.summary_lines(summaries)
 
 
+def _service_deployment_summary(result, environment, plan, action, *, check_mode=False, failure=None):
+    return deploy_plan.service_deployment_summary(
+        result, environment, plan, action, check_mode=check_mode, failure=failure
+    )
+
+
+def _service_deployment_line(summary):
+    return deploy_plan.service_deployment_line(summary)
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -38,4 +48,6 @@ class FilterModule:
             "deploy_rollout_requests": _rollout_requests,
             "deploy_summary": _summary,
             "deploy_summary_lines": _summary_lines,
+            "service_deployment_summary": _service_deployment_summary,
+            "service_deployment_line": _service_deployment_line,
         }

@@ -231,15 +231,84 @@ def native_line(item: dict) -> str:
     if arn:
         # Cluster and service lead the line already: the deployment's own id is enough to find it.
         parts[0] += f" deployment {arn.rsplit('/', 1)[-1]} {item.get('service_deployment_status') or 'UNKNOWN'}"
-    if item.get("stages"):
-        parts.append(
-            "stages " + ", ".join(_stage_text(name, item.get("production_weights") or []) for name in item["stages"])
-        )
-    if item.get("traffic"):
-        parts.append("traffic " + " / ".join(f"{name} {_number(weight)}" for name, weight in item["traffic"].items()))
+    parts += _stages_and_traffic(item)
     if item.get("rollback_reason"):
         parts.append(f"rollback reason: {item['rollback_reason']}")
     return "".join("; " + part for part in parts)
+
+
+def service_deployment_summary(
+    result: dict,
+    environment: str,
+    plan: dict,
+    action: str,
+    *,
+    check_mode: bool = False,
+    failure: str | None = None,
+) -> dict:
+    """What the service_deployment role reports of one ecs_service_deployment result (also a failed one).
+
+    ``stages``, ``production_weights`` and ``traffic`` are read as for the deploy summary.
+    """
+    arn = result.get("service_deployment_arn")
+    seen = result.get("lifecycle_stages") or []
+    hook = result.get("awaiting_hook")
+    keys = ("hook_id", "target_type", "status", "expires_at", "timeout_action")
+    return {
+        "environment": environment,
+        "service": plan["name"],
+        "cluster": plan["cluster"],
+        "action": action,
+        "check_mode": bool(check_mode),
+        "changed": bool(result.get("changed")),
+        "failed": failure is not None,
+        "message": failure,
+        "service_deployment_arn": arn,
+        "deployment_id": arn.rsplit("/", 1)[-1] if arn else None,
+        "status": result.get("status"),
+        "lifecycle_stage": result.get("lifecycle_stage"),
+        "stages": stage_names(seen),
+        "production_weights": production_weights(seen),
+        "traffic": traffic_by_name(result.get("traffic")),
+        "answered_hook_id": result.get("answered_hook_id"),
+        "awaiting_hook": {key: hook.get(key) for key in keys} if hook else None,
+        "rolled_back": bool(result.get("rolled_back")),
+        "rollback_reason": result.get("rollback_reason"),
+    }
+
+
+def service_deployment_line(summary: dict) -> str:
+    """The one readable line of a ``service_deployment_summary``."""
+    line = f"{summary['cluster']}/{summary['service']}: {summary['action']}"
+    if summary.get("check_mode"):
+        line += " (check mode)"
+    if summary.get("answered_hook_id"):
+        line += f" hook {summary['answered_hook_id']}"
+    parts = []
+    if summary.get("deployment_id"):
+        parts.append(f"deployment {summary['deployment_id']} {summary.get('status') or 'UNKNOWN'}")
+    parts += _stages_and_traffic(summary)
+    hook = summary.get("awaiting_hook")
+    if hook:
+        waiting = f"awaiting hook {hook.get('hook_id')} ({hook.get('target_type')}) at {summary.get('lifecycle_stage')}"
+        parts.append(waiting + (f" until {hook['expires_at']}" if hook.get("expires_at") else ""))
+    if summary.get("rollback_reason"):
+        parts.append(f"rollback reason: {summary['rollback_reason']}")
+    line += "".join("; " + part for part in parts)
+    if summary.get("message"):
+        line += f" ({summary['message']})"
+    return line
+
+
+def _stages_and_traffic(item: dict) -> list[str]:
+    """The "stages ..." and "traffic ..." parts of a line, for those the item has."""
+    parts = []
+    if item.get("stages"):
+        weights = item.get("production_weights") or []
+        parts.append("stages " + ", ".join(_stage_text(name, weights) for name in item["stages"]))
+    if item.get("traffic"):
+        parts.append("traffic " + " / ".join(f"{name} {_number(weight)}" for name, weight in item["traffic"].items()))
+    return parts
 
 
 def _stage_text(name: str, weights: list) -> str:

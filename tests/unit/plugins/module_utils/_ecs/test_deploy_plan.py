@@ -8,6 +8,8 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import E
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan import (
     production_weights,
     rollout_requests,
+    service_deployment_line,
+    service_deployment_summary,
     stage_names,
     summarize,
     summary_lines,
@@ -323,3 +325,56 @@ def test_rolling_services_keep_their_line_and_say_rolling():
     assert summary["strategy"] == "ROLLING"
     assert summary["service_deployment_status"] is None
     assert summary_lines([summary]) == ["shop/worker: unchanged; worker py:3; worker:1"]
+
+
+SD_ARN = "arn:aws:ecs:us-east-1:123456789012:service-deployment/shop/api/Xy12"
+TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/"
+API = {"name": "api", "cluster": "shop"}
+
+
+def test_a_continued_canary_reads_as_one_line_with_its_steps_and_traffic():
+    result = {
+        "changed": True,
+        "action": "continue",
+        "service_deployment_arn": SD_ARN,
+        "status": "SUCCESSFUL",
+        "lifecycle_stage": "CLEAN_UP",
+        "lifecycle_stages": [
+            {"stage": "PRE_PRODUCTION_TRAFFIC_SHIFT", "first_seen": "t0"},
+            {"stage": "PRODUCTION_TRAFFIC_SHIFT", "first_seen": "t1", "production_weight": 10.0},
+            {"stage": "PRODUCTION_TRAFFIC_SHIFT", "first_seen": "t2", "production_weight": 100.0},
+            {"stage": "CLEAN_UP", "first_seen": "t3"},
+        ],
+        "traffic": {TG + "shop-api/1": 0, TG + "shop-api-alt/2": 100},
+        "answered_hook_id": "h1",
+        "awaiting_hook": None,
+        "rolled_back": False,
+        "rollback_reason": None,
+    }
+    summary = service_deployment_summary(result, "prod", API, "continue")
+    assert summary["deployment_id"] == "Xy12"
+    assert summary["stages"] == ["PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "CLEAN_UP"]
+    assert summary["production_weights"] == [10.0, 100.0]
+    assert (summary["failed"], summary["message"], summary["changed"]) == (False, None, True)
+    assert service_deployment_line(summary) == (
+        "shop/api: continue hook h1; deployment Xy12 SUCCESSFUL; stages PRE_PRODUCTION_TRAFFIC_SHIFT, "
+        "PRODUCTION_TRAFFIC_SHIFT 10% -> 100%, CLEAN_UP; traffic shop-api 0 / shop-api-alt 100"
+    )
+
+
+def test_a_paused_canary_shows_the_hook_awaiting_action_and_a_failure_its_message():
+    result = {
+        "service_deployment_arn": SD_ARN,
+        "status": "IN_PROGRESS",
+        "lifecycle_stage": "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        "awaiting_hook": {"hook_id": "h2", "target_type": "PAUSE", "status": "AWAITING_ACTION", "expires_at": "later"},
+    }
+    paused = service_deployment_summary(result, "prod", API, "status", check_mode=True)
+    assert paused["awaiting_hook"]["timeout_action"] is None
+    assert service_deployment_line(paused) == (
+        "shop/api: status (check mode); deployment Xy12 IN_PROGRESS; "
+        "awaiting hook h2 (PAUSE) at PRE_PRODUCTION_TRAFFIC_SHIFT until later"
+    )
+    failed = service_deployment_summary({}, "prod", API, "continue", failure="shop/api has no service deployment")
+    assert failed["failed"] is True
+    assert service_deployment_line(failed) == "shop/api: continue (shop/api has no service deployment)"
