@@ -6,7 +6,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import deploy_plan
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 
 def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_images=None, force_bootstrap_image=False):

@@ -53,8 +53,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 
 def _resolve_services(services, account_id, partition="aws", file_contents=None, only=None):

@@ -174,25 +174,14 @@ duration:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.api import connect
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import service_deployment_argument_spec
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError, fail_with_result
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_deployment import run_service_deployment
-
-
-def argument_spec() -> dict:
-    return service_deployment_argument_spec()
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_deployment import run
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        result = run_service_deployment(
-            connect(module), module.params, check_mode=module.check_mode, elbv2=connect(module, "elbv2")
-        )
-    except AnsibleECSError as error:
-        fail_with_result(module, error)
-    module.exit_json(**result)
+    module = AnsibleAWSModule(**args.ecs_service_deployment(), supports_check_mode=True)
+    execute(module, run, clients=("elbv2",))
 
 
 if __name__ == "__main__":

@@ -134,30 +134,14 @@ missing:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.live_info import run_module
-
-
-def argument_spec() -> dict:
-    return {
-        "cluster": {"type": "str", "required": True},
-        "service": {"type": "str"},
-        "services": {"type": "list", "elements": "str"},
-    }
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.live_info import run
 
 
 def main() -> None:
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[("service", "services")],
-        required_one_of=[("service", "services")],
-        supports_check_mode=True,
-    )
-    try:
-        result = run_module(module)
-    except AnsibleECSError as error:
-        module.fail_json_aws_error(error)
-    module.exit_json(**result)
+    module = AnsibleAWSModule(**args.ecs_service_live_info(), supports_check_mode=True)
+    execute(module, run)
 
 
 if __name__ == "__main__":

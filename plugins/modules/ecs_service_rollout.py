@@ -687,34 +687,14 @@ diff:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.api import connect
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import service_rollout_argument_spec
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError, fail_with_result
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run_rollout
-
-
-def argument_spec() -> dict:
-    return service_rollout_argument_spec()
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run
 
 
 def main() -> None:
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec(),
-        supports_check_mode=True,
-        mutually_exclusive=[("service", "services")],
-        required_one_of=[("service", "services")],
-    )
-    try:
-        result = run_rollout(
-            connect(module),
-            module.params,
-            check_mode=module.check_mode,
-            diff=module._diff,
-            elbv2=connect(module, "elbv2"),
-        )
-    except AnsibleECSError as error:
-        fail_with_result(module, error)
-    module.exit_json(**result)
+    module = AnsibleAWSModule(**args.ecs_service_rollout(), supports_check_mode=True)
+    execute(module, run, clients=("elbv2",))
 
 
 if __name__ == "__main__":

@@ -291,37 +291,14 @@ diff:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live import run_module
-
-
-def argument_spec() -> dict:
-    item_options = {
-        "cluster": {"type": "str"},
-        "service": {"type": "str"},
-        "task_definition": {"type": "dict", "required": True},
-        "images": {"type": "dict"},
-        "force_bootstrap_image": {"type": "bool", "default": False},
-    }
-    single = {**item_options, "task_definition": {"type": "dict"}}
-    return {
-        **single,
-        "definitions": {"type": "list", "elements": "dict", "options": item_options},
-    }
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live import run
 
 
 def main() -> None:
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec(),
-        supports_check_mode=True,
-        mutually_exclusive=[("task_definition", "definitions")],
-        required_one_of=[("task_definition", "definitions")],
-    )
-    try:
-        result = run_module(module)
-    except AnsibleECSError as error:
-        module.fail_json_aws_error(error)
-    module.exit_json(**result)
+    module = AnsibleAWSModule(**args.ecs_taskdef_live(), supports_check_mode=True)
+    execute(module, run)
 
 
 if __name__ == "__main__":

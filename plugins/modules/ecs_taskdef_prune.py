@@ -77,25 +77,14 @@ protected:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_prune import run_module
-
-
-def argument_spec() -> dict:
-    return {
-        "family": {"type": "str", "required": True},
-        "keep": {"type": "int", "default": 10},
-        "clusters": {"type": "list", "elements": "str"},
-    }
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_prune import run
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        result = run_module(module)
-    except AnsibleECSError as error:
-        module.fail_json_aws_error(error)
-    module.exit_json(**result)
+    module = AnsibleAWSModule(**args.ecs_taskdef_prune(), supports_check_mode=True)
+    execute(module, run)
 
 
 if __name__ == "__main__":

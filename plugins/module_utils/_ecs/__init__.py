@@ -1,14 +1,40 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Private engine of driftless.ecs. Not a public API: modules of this collection only.
 
-Layout:
-  common.py            exceptions, the error handler and the retry policy
-  api.py               the only code that calls boto3, one function per ECS call
-  taskdef_normalize.py pure: bring a declared or described task definition to one canonical shape
-  taskdef_compare.py   pure: what differs between two canonical task definitions
-  taskdef_validate.py  pure: reject a declared task definition before any write
-  images.py            pure: image references
-  taskdef_live.py      orchestration of ecs_taskdef_live
-  taskdef_prune.py     orchestration of ecs_taskdef_prune
-  service_*.py         the same split for ecs_service_rollout
+One line a file, by layer, lowest first. A file imports only from its own layer or lower; no orchestration file
+imports another; nothing below the API layer loads botocore (tests/unit/.../test_layers.py holds all of this).
+docs/design.md tells why.
+
+Foundation (pure, no botocore):
+  exceptions.py          AnsibleECSError, ECSValidationError, ECSTimeoutError
+  vocabulary.py          strategies, rollout states, service deployment statuses and stages, name patterns, ARNs
+  tags.py                ECS tags as a dict, as a list, and what to tag and untag
+  waiting.py             the Clock and the one polling loop
+  diff.py                differences between two canonical documents
+  images.py              image references
+  args.py                every module's argument spec, from shared fragments
+Knowledge (pure, no botocore):
+  shapes.py              typing a document through a botocore request shape, unknown fields named
+  taskdef_normalize.py   a declared or described task definition in one canonical shape
+  taskdef_validate.py    reject a declared task definition before any call
+  taskdef_compare.py     the images to run, and what differs from the live revision
+  service_normalize.py   declared options and a described service in one comparable shape
+  service_compare.py     what a run must do to one service, as a plan
+  rolling_deployments.py where a rolling deployment stands, from DescribeServices
+  native_deployments.py  where a blue/green, linear or canary deployment stands; the Tracker
+  declarations.py        the ecs_services declaration the roles share, resolved and checked
+  deploy_plan.py         the deploy role's module requests and summary
+  policy.py              the deployer's least-privilege IAM policy
+API (the only code that calls boto3):
+  api.py                 one function per AWS call, each with its retry policy and error handler
+Following (calls the API for the orchestration):
+  following.py           native deployments followed with batched reads; listener rule weights
+Orchestration (one file a module; none imports another):
+  taskdef_live.py        ecs_taskdef_live
+  taskdef_prune.py       ecs_taskdef_prune
+  live_info.py           ecs_service_live_info
+  service_rollout.py     ecs_service_rollout
+  service_deployment.py  ecs_service_deployment
+Entry (imported by plugins/modules only):
+  entry.py               build the clients, run, exit with the result or fail with the partial result
 """

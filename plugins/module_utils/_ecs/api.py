@@ -1,36 +1,85 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The only code of the collection that calls boto3.
+"""The only code of the collection that calls boto3. API layer.
 
-One function per ECS call. Each takes the client built by ``connect`` and explicit arguments, retries
-throttling (``ThrottlingException`` included) through AWSRetry, and returns the unwrapped payload. A resource
-that does not exist comes back as ``None`` or ``[]``; any other failure raises ``AnsibleECSError``.
+One function per AWS call. Each takes a client built by ``connect`` and explicit arguments, and returns the
+unwrapped payload. A resource that does not exist comes back as ``None`` or ``[]``; any other failure raises
+``AnsibleECSError``.
+
+Every function names its retry policy in its decorators, where a reader sees it:
+
+- ``RETRY_SAFE``: throttling (``ThrottlingException`` included, which amazon.aws does not know) and ECS's 5xx. For
+  reads, and for writes ECS applies idempotently (UpdateService with the same arguments, tagging, deregistering).
+- ``RETRY_THROTTLED``: throttling only. For writes that a repeat after a lost answer could double or refuse
+  (CreateService, StopServiceDeployment, ContinueServiceDeployment): a throttled request was never performed.
+- RegisterTaskDefinition is not retried here: ``taskdef_live.register_once`` recovers a lost answer itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .common import NO_BOTOCORE_RETRIES, READ_RETRY, ECSErrorHandler, TaskDefinitionErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-DESCRIBE_SERVICES_BATCH = 10
+from .exceptions import AnsibleECSError
+from .vocabulary import family_of
+
+# amazon.aws retries the generic throttling codes only; ECS answers with its own code.
+THROTTLING_CODES = ["ThrottlingException"]
+# ECS's 5xx: the request may or may not have been performed.
+SERVER_ERROR_CODES = ["ServerException", "ServiceUnavailableException"]
+
+RETRY_SAFE = AWSRetry.jittered_backoff(
+    retries=10, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=THROTTLING_CODES + SERVER_ERROR_CODES
+)
+RETRY_THROTTLED = AWSRetry.jittered_backoff(
+    retries=10, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=THROTTLING_CODES
+)
+
+# botocore's own retry layer would resend a RegisterTaskDefinition whose response was lost and leave a duplicate
+# revision. Retries are ours alone: the policies above and the register recovery. (botocore's "max_attempts"
+# counts retries, not attempts: total_max_attempts 1 is the one that means "once".)
+NO_BOTOCORE_RETRIES = {"retries": {"mode": "standard", "total_max_attempts": 1}}
+
+
+class ECSErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["ClusterNotFoundException", "ServiceNotFoundException"])
+
+
+class TaskDefinitionErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        # DescribeTaskDefinition answers a missing family or revision with a generic ClientException.
+        return is_boto3_error_code("ClientException")
 
 
 def connect(module: Any, service: str = "ecs") -> Any:
-    """Build a client whose calls accept ``aws_retry=True``. botocore's own retries are off: see common.py."""
-    return module.client(service, retry_decorator=READ_RETRY, config=NO_BOTOCORE_RETRIES)
+    """A boto3 client of ``service`` with botocore's own retries off; the functions below retry."""
+    return module.client(service, config=NO_BOTOCORE_RETRIES)
+
+
+DESCRIBE_SERVICES_BATCH = 10
 
 
 # Task definitions ---------------------------------------------------------------------------------
 
 
 @TaskDefinitionErrorHandler.list_error_handler("describe task definition")
+@RETRY_SAFE
 def describe_task_definition(client: Any, task_definition: str) -> dict | None:
     """Describe a task definition by ARN, ``family:revision`` or family (newest ACTIVE revision).
 
     Returns:
         The ``taskDefinition`` payload with its ``tags`` list added, or None when there is none.
     """
-    response = client.describe_task_definition(taskDefinition=task_definition, include=["TAGS"], aws_retry=True)
+    response = client.describe_task_definition(taskDefinition=task_definition, include=["TAGS"])
     definition = dict(response["taskDefinition"])
     definition["tags"] = response.get("tags", [])
     return definition
@@ -48,6 +97,7 @@ def register_task_definition(client: Any, request: dict) -> dict:
 
 
 @ECSErrorHandler.common_error_handler("list task definitions")
+@RETRY_SAFE
 def list_task_definitions(client: Any, family: str, status: str = "ACTIVE") -> list[str]:
     """ARNs of a family's revisions with ``status``, newest first."""
     paginator = client.get_paginator("list_task_definitions")
@@ -59,27 +109,31 @@ def list_task_definitions(client: Any, family: str, status: str = "ACTIVE") -> l
 
 
 @ECSErrorHandler.common_error_handler("deregister task definition")
+@RETRY_SAFE
 def deregister_task_definition(client: Any, arn: str) -> dict:
-    return client.deregister_task_definition(taskDefinition=arn, aws_retry=True)["taskDefinition"]
+    return client.deregister_task_definition(taskDefinition=arn)["taskDefinition"]
 
 
-@ECSErrorHandler.common_error_handler("tag task definition")
+@ECSErrorHandler.common_error_handler("tag resource")
+@RETRY_SAFE
 def tag_resource(client: Any, arn: str, tags: dict[str, str]) -> None:
-    client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in tags.items()], aws_retry=True)
+    client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in tags.items()])
 
 
-@ECSErrorHandler.common_error_handler("untag task definition")
+@ECSErrorHandler.common_error_handler("untag resource")
+@RETRY_SAFE
 def untag_resource(client: Any, arn: str, keys: list[str]) -> None:
-    client.untag_resource(resourceArn=arn, tagKeys=list(keys), aws_retry=True)
+    client.untag_resource(resourceArn=arn, tagKeys=list(keys))
 
 
 # Clusters, services and tasks -----------------------------------------------------------------------
 
 
 @ECSErrorHandler.common_error_handler("describe cluster")
+@RETRY_SAFE
 def describe_cluster(client: Any, cluster: str) -> dict | None:
     """The cluster if it exists and is ACTIVE, else None."""
-    response = client.describe_clusters(clusters=[cluster], aws_retry=True)
+    response = client.describe_clusters(clusters=[cluster])
     for found in response.get("clusters", []):
         if found.get("status") == "ACTIVE":
             return found
@@ -87,6 +141,7 @@ def describe_cluster(client: Any, cluster: str) -> dict | None:
 
 
 @ECSErrorHandler.list_error_handler("describe services", default_value=[])
+@RETRY_SAFE
 def describe_services(client: Any, cluster: str, services: list[str]) -> list[dict]:
     """Describe services in batches of ten, the most DescribeServices takes.
 
@@ -97,7 +152,7 @@ def describe_services(client: Any, cluster: str, services: list[str]) -> list[di
     found: list[dict] = []
     for start in range(0, len(services), DESCRIBE_SERVICES_BATCH):
         batch = services[start : start + DESCRIBE_SERVICES_BATCH]
-        response = client.describe_services(cluster=cluster, services=batch, include=["TAGS"], aws_retry=True)
+        response = client.describe_services(cluster=cluster, services=batch, include=["TAGS"])
         found.extend(response.get("services", []))
     return found
 
@@ -111,6 +166,7 @@ def describe_service(client: Any, cluster: str, service: str) -> dict | None:
 
 
 @ECSErrorHandler.common_error_handler("list services")
+@RETRY_SAFE
 def list_services(client: Any, cluster: str) -> list[str]:
     paginator = client.get_paginator("list_services")
     arns: list[str] = []
@@ -120,6 +176,7 @@ def list_services(client: Any, cluster: str) -> list[str]:
 
 
 @ECSErrorHandler.common_error_handler("list clusters")
+@RETRY_SAFE
 def list_clusters(client: Any) -> list[str]:
     paginator = client.get_paginator("list_clusters")
     arns: list[str] = []
@@ -129,6 +186,7 @@ def list_clusters(client: Any) -> list[str]:
 
 
 @ECSErrorHandler.common_error_handler("list tasks")
+@RETRY_SAFE
 def list_tasks(client: Any, cluster: str, service: str | None = None, desired_status: str = "RUNNING") -> list[str]:
     paginator = client.get_paginator("list_tasks")
     kwargs: dict[str, Any] = {"cluster": cluster, "desiredStatus": desired_status}
@@ -141,37 +199,31 @@ def list_tasks(client: Any, cluster: str, service: str | None = None, desired_st
 
 
 @ECSErrorHandler.common_error_handler("describe tasks")
+@RETRY_SAFE
 def describe_tasks(client: Any, cluster: str, task_arns: list[str]) -> list[dict]:
     tasks: list[dict] = []
     for start in range(0, len(task_arns), 100):
-        response = client.describe_tasks(cluster=cluster, tasks=task_arns[start : start + 100], aws_retry=True)
+        response = client.describe_tasks(cluster=cluster, tasks=task_arns[start : start + 100])
         tasks.extend(response.get("tasks", []))
     return tasks
 
 
 @ECSErrorHandler.common_error_handler("create service")
+@RETRY_THROTTLED
 def create_service(client: Any, request: dict) -> dict:
-    return client.create_service(**request, aws_retry=True)["service"]
+    return client.create_service(**request)["service"]
 
 
 @ECSErrorHandler.common_error_handler("update service")
+@RETRY_SAFE
 def update_service(client: Any, request: dict) -> dict:
-    return client.update_service(**request, aws_retry=True)["service"]
+    return client.update_service(**request)["service"]
 
 
 @ECSErrorHandler.common_error_handler("delete service")
+@RETRY_SAFE
 def delete_service(client: Any, cluster: str, service: str, force: bool = True) -> dict:
-    return client.delete_service(cluster=cluster, service=service, force=force, aws_retry=True)["service"]
-
-
-@ECSErrorHandler.common_error_handler("tag service")
-def tag_service(client: Any, arn: str, tags: dict[str, str]) -> None:
-    client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in tags.items()], aws_retry=True)
-
-
-@ECSErrorHandler.common_error_handler("untag service")
-def untag_service(client: Any, arn: str, keys: list[str]) -> None:
-    client.untag_resource(resourceArn=arn, tagKeys=list(keys), aws_retry=True)
+    return client.delete_service(cluster=cluster, service=service, force=force)["service"]
 
 
 # Service deployments (blue/green, linear, canary) --------------------------------------------------------
@@ -180,6 +232,7 @@ DESCRIBE_SERVICE_DEPLOYMENTS_BATCH = 20
 
 
 @ECSErrorHandler.list_error_handler("list service deployments", default_value=[])
+@RETRY_SAFE
 def list_service_deployments(client: Any, cluster: str, service: str, statuses: list[str] | None = None) -> list[dict]:
     """Brief rows (``serviceDeploymentArn``, ``status``, ``startedAt``...) of a service's deployments, newest first."""
     kwargs: dict[str, Any] = {"cluster": cluster, "service": service}
@@ -187,7 +240,7 @@ def list_service_deployments(client: Any, cluster: str, service: str, statuses: 
         kwargs["status"] = list(statuses)
     rows: list[dict] = []
     while True:
-        response = client.list_service_deployments(**kwargs, aws_retry=True)
+        response = client.list_service_deployments(**kwargs)
         rows.extend(response.get("serviceDeployments", []))
         if not response.get("nextToken"):
             return rows
@@ -195,52 +248,39 @@ def list_service_deployments(client: Any, cluster: str, service: str, statuses: 
 
 
 @ECSErrorHandler.list_error_handler("describe service deployments", default_value=[])
+@RETRY_SAFE
 def describe_service_deployments(client: Any, arns: list[str]) -> list[dict]:
     """Describe service deployments by ARN, twenty a call. Unknown ARNs are left out (see ``failures``)."""
     found: list[dict] = []
     for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH):
         batch = arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
-        response = client.describe_service_deployments(serviceDeploymentArns=batch, aws_retry=True)
+        response = client.describe_service_deployments(serviceDeploymentArns=batch)
         found.extend(response.get("serviceDeployments", []))
     return found
 
 
 @ECSErrorHandler.common_error_handler("stop service deployment")
+@RETRY_THROTTLED
 def stop_service_deployment(client: Any, arn: str, stop_type: str = "ROLLBACK") -> str:
     """Stop a service deployment; ROLLBACK puts production traffic back on the revision that served it."""
-    return client.stop_service_deployment(serviceDeploymentArn=arn, stopType=stop_type, aws_retry=True).get(
-        "serviceDeploymentArn", arn
-    )
+    return client.stop_service_deployment(serviceDeploymentArn=arn, stopType=stop_type).get("serviceDeploymentArn", arn)
 
 
 @ECSErrorHandler.common_error_handler("continue service deployment")
+@RETRY_THROTTLED
 def continue_service_deployment(client: Any, arn: str, hook_id: str, action: str = "CONTINUE") -> None:
     """Answer a PAUSE lifecycle hook that is AWAITING_ACTION."""
-    client.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook_id, action=action, aws_retry=True)
+    client.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook_id, action=action)
 
 
 # Elastic Load Balancing (read only) --------------------------------------------------------------------------
 
 
 @ECSErrorHandler.list_error_handler("describe listener rules", default_value=[])
+@RETRY_SAFE
 def describe_rules(elbv2: Any, rule_arns: list[str]) -> list[dict]:
     """ELBv2 DescribeRules on an ``elbv2`` client from ``connect(module, "elbv2")``: the listener rules whose
     forward weights ECS shifts during a blue/green, linear or canary deployment."""
     if not rule_arns:
         return []
-    return elbv2.describe_rules(RuleArns=list(rule_arns), aws_retry=True).get("Rules", [])
-
-
-# Identifiers --------------------------------------------------------------------------------------------
-
-
-def family_of(task_definition: str) -> str:
-    """``family`` of an ARN, ``family:revision`` or bare family."""
-    name = task_definition.rsplit("/", 1)[-1]
-    return name.split(":", 1)[0]
-
-
-def revision_of(task_definition: str) -> int | None:
-    name = task_definition.rsplit("/", 1)[-1]
-    revision = name.partition(":")[2]
-    return int(revision) if revision.isdigit() else None
+    return elbv2.describe_rules(RuleArns=list(rule_arns)).get("Rules", [])

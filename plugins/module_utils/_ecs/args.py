@@ -1,12 +1,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Argument spec fragments shared by driftless.ecs modules. Modules compose deep copies of them."""
+"""Every argument spec of the driftless.ecs modules, built from shared fragments. Foundation layer.
+
+Each module's ``main()`` takes its whole AnsibleAWSModule arguments from one function here (``ecs_taskdef_live()``
+...), so the options of a module, and the fragments two modules share (the wait options, one service's options),
+are read in one place. The functions return deep copies: a module may not change a fragment another one uses.
+"""
 
 from __future__ import annotations
 
 import copy
 
+from .vocabulary import DEPLOYMENT_STRATEGIES, WAIT_UNTIL_COMPLETED
+
+# How a module waits for what it started: ecs_service_rollout and ecs_service_deployment.
 WAIT_ARG_SPEC = {
     "wait": {"type": "bool", "default": True},
+    "wait_until": {"type": "str", "default": WAIT_UNTIL_COMPLETED},
     "wait_timeout": {"type": "int", "default": 600},
     "poll_interval": {"type": "float", "default": 5.0},
 }
@@ -21,8 +30,6 @@ _ALARM_OPTIONS = {
     "enable": {"type": "bool", "required": True},
     "rollback": {"type": "bool", "required": True},
 }
-
-DEPLOYMENT_STRATEGIES = ("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY")
 
 _ADVANCED_LB_OPTIONS = {
     "alternate_target_group_arn": {"type": "str", "required": True},
@@ -151,7 +158,6 @@ SERVICE_DEFAULTS = {"state": "present", "force_new_deployment": False}
 ROLLOUT_ARG_SPEC = {
     "rollback": {"type": "bool", "default": True},
     "services": {"type": "list", "elements": "dict"},
-    "wait_until": {"type": "str", "default": "completed"},
 }
 
 # ecs_service_deployment: acts on the current service deployment of one service.
@@ -160,7 +166,28 @@ SERVICE_DEPLOYMENT_ARG_SPEC = {
     "service": {"type": "str", "required": True, "aliases": ["name"]},
     "action": {"type": "str", "default": "status", "choices": ["status", "continue", "rollback"]},
     "hook_id": {"type": "str"},
-    "wait_until": {"type": "str", "default": "completed"},
+}
+
+
+# ecs_taskdef_live: one declared task definition, or several in ``definitions``.
+TASKDEF_ITEM_ARG_SPEC = {
+    "cluster": {"type": "str"},
+    "service": {"type": "str"},
+    "task_definition": {"type": "dict", "required": True},
+    "images": {"type": "dict"},
+    "force_bootstrap_image": {"type": "bool", "default": False},
+}
+
+TASKDEF_PRUNE_ARG_SPEC = {
+    "family": {"type": "str", "required": True},
+    "keep": {"type": "int", "default": 10},
+    "clusters": {"type": "list", "elements": "str"},
+}
+
+LIVE_INFO_ARG_SPEC = {
+    "cluster": {"type": "str", "required": True},
+    "service": {"type": "str"},
+    "services": {"type": "list", "elements": "str"},
 }
 
 
@@ -174,9 +201,43 @@ def service_rollout_argument_spec() -> dict:
     return spec
 
 
-def service_deployment_argument_spec() -> dict:
-    """The complete argument spec of ecs_service_deployment (without the AWS connection options)."""
+def ecs_service_rollout() -> dict:
+    """AnsibleAWSModule arguments of ecs_service_rollout."""
+    return {
+        "argument_spec": service_rollout_argument_spec(),
+        "mutually_exclusive": [("service", "services")],
+        "required_one_of": [("service", "services")],
+    }
+
+
+def ecs_service_deployment() -> dict:
+    """AnsibleAWSModule arguments of ecs_service_deployment: it only waits when asked to."""
     spec = copy.deepcopy(SERVICE_DEPLOYMENT_ARG_SPEC)
     spec.update(copy.deepcopy(WAIT_ARG_SPEC))
     spec["wait"]["default"] = False
-    return spec
+    return {"argument_spec": spec}
+
+
+def ecs_taskdef_live() -> dict:
+    """AnsibleAWSModule arguments of ecs_taskdef_live: the item's options at the top, or items in ``definitions``."""
+    item = copy.deepcopy(TASKDEF_ITEM_ARG_SPEC)
+    single = {**copy.deepcopy(TASKDEF_ITEM_ARG_SPEC), "task_definition": {"type": "dict"}}
+    return {
+        "argument_spec": {**single, "definitions": {"type": "list", "elements": "dict", "options": item}},
+        "mutually_exclusive": [("task_definition", "definitions")],
+        "required_one_of": [("task_definition", "definitions")],
+    }
+
+
+def ecs_taskdef_prune() -> dict:
+    """AnsibleAWSModule arguments of ecs_taskdef_prune."""
+    return {"argument_spec": copy.deepcopy(TASKDEF_PRUNE_ARG_SPEC)}
+
+
+def ecs_service_live_info() -> dict:
+    """AnsibleAWSModule arguments of ecs_service_live_info."""
+    return {
+        "argument_spec": copy.deepcopy(LIVE_INFO_ARG_SPEC),
+        "mutually_exclusive": [("service", "services")],
+        "required_one_of": [("service", "services")],
+    }

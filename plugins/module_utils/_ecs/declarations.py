@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from typing import Any
 
-from .common import ECSValidationError
+from .exceptions import ECSValidationError
+from .vocabulary import (
+    DEPLOYMENT_STRATEGIES,
+    ECS_CONTROLLER,
+    ECS_NAME_PATTERN,
+    IAM_ROLE_NAME_PATTERN,
+    MAX_IAM_ROLE_NAME,
+    MAX_TARGET_GROUP_NAME,
+    TARGET_GROUP_NAME_PATTERN,
+    TRAFFIC_SHIFT_STRATEGIES,
+)
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-TARGET_GROUP_NAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
-MAX_TARGET_GROUP_NAME = 32
-MAX_IAM_ROLE_NAME = 64
-IAM_ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]{1,64}$")
-# ECS deployment strategies; the last three shift traffic between two target groups (ECS-native blue/green).
-STRATEGIES = ("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY")
-BLUE_GREEN_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
 # Appended to the target group name for the second (alternate) target group of a blue/green service.
 ALTERNATE_TARGET_GROUP_SUFFIX = "-alt"
 BLUE_GREEN_LOAD_BALANCER_KEYS = (
@@ -85,10 +86,10 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         raise ECSValidationError(f"ecs_services[{index}] must be a mapping")
     name = item.get("name")
     where = f"ecs_services[{name}]" if isinstance(name, str) and name else f"ecs_services[{index}]"
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not ECS_NAME_PATTERN.match(name):
         raise ECSValidationError(f"{where}.name must be 1 to 255 letters, digits, hyphens or underscores")
     cluster = item.get("cluster")
-    if not isinstance(cluster, str) or not NAME_PATTERN.match(cluster):
+    if not isinstance(cluster, str) or not ECS_NAME_PATTERN.match(cluster):
         raise ECSValidationError(f"{where}.cluster must be 1 to 255 letters, digits, hyphens or underscores")
 
     definition = _task_definition(item, where, file_contents)
@@ -124,7 +125,7 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
     if not isinstance(service, dict):
         raise ECSValidationError(f"{where}.service must be a mapping of ecs_service_rollout options")
     strategy = _strategy(service, where)
-    blue_green = strategy in BLUE_GREEN_STRATEGIES
+    blue_green = strategy in TRAFFIC_SHIFT_STRATEGIES
 
     plan = {
         "name": name,
@@ -153,7 +154,7 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         for key in BLUE_GREEN_LOAD_BALANCER_KEYS:
             if plan["load_balancer"].get(key):
                 raise ECSValidationError(
-                    f"{where}.load_balancer.{key} is only for the {', '.join(BLUE_GREEN_STRATEGIES)} strategies; "
+                    f"{where}.load_balancer.{key} is only for the {', '.join(TRAFFIC_SHIFT_STRATEGIES)} strategies; "
                     f"service.deployment_configuration.strategy is {strategy}"
                 )
     return plan
@@ -165,12 +166,13 @@ def _strategy(service: dict, where: str) -> str:
     if not isinstance(configuration, dict):
         raise ECSValidationError(f"{where}.service.deployment_configuration must be a mapping")
     strategy = configuration.get("strategy") or "ROLLING"
-    if strategy not in STRATEGIES:
+    if strategy not in DEPLOYMENT_STRATEGIES:
         raise ECSValidationError(
-            f"{where}.service.deployment_configuration.strategy {strategy!r} is not one of {', '.join(STRATEGIES)}"
+            f"{where}.service.deployment_configuration.strategy {strategy!r} is not one of "
+            f"{', '.join(DEPLOYMENT_STRATEGIES)}"
         )
-    controller = (service.get("deployment_controller") or {}).get("type") or "ECS"
-    if strategy in BLUE_GREEN_STRATEGIES and controller != "ECS":
+    controller = (service.get("deployment_controller") or {}).get("type") or ECS_CONTROLLER
+    if strategy in TRAFFIC_SHIFT_STRATEGIES and controller != ECS_CONTROLLER:
         raise ECSValidationError(
             f"{where}.service.deployment_controller.type {controller!r} cannot run the {strategy} strategy: "
             "ECS-native blue/green, linear and canary deployments need the ECS controller (leave it unset)"

@@ -8,13 +8,8 @@ those two requests from the service plans and read the answers back into one lin
 
 from __future__ import annotations
 
-from .common import ECSValidationError
-
-# Strategies whose deployments ecs_service_rollout follows by their service deployment ARN.
-NATIVE_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
-# Statuses of a service deployment that has not ended yet.
-RUNNING_STATUSES = ("PENDING", "IN_PROGRESS")
-PRODUCTION_TRAFFIC_SHIFT = "PRODUCTION_TRAFFIC_SHIFT"
+from .exceptions import ECSValidationError
+from .vocabulary import PRODUCTION_TRAFFIC_SHIFT, RUNNING_STATUSES, TRAFFIC_SHIFT_STRATEGIES
 
 
 def images_for(plan: dict, deploy_image: str | None, deploy_images: dict | None, service_images: dict | None) -> dict:
@@ -212,7 +207,7 @@ def summary_lines(summaries: list[dict]) -> list[str]:
         if state == "deploying" and item.get("lifecycle_stage"):
             state += f" (reached {item['lifecycle_stage']})"
         line = f"{item['cluster']}/{item['service']}: {state}; {item['container']} {image_text}; {revision}"
-        if item.get("strategy") in NATIVE_STRATEGIES:
+        if item.get("strategy") in TRAFFIC_SHIFT_STRATEGIES:
             line += native_line(item)
         if item["drift"]:
             line += f"; kept live {', '.join(d['container'] + ' ' + d['live'] for d in item['drift'])}"

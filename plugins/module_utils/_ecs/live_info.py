@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Orchestration of ecs_service_live_info: what image does each container of a service run, by digest?
 
+Orchestration layer.
+
 Steps, each a function:
   1. ``requested_services``  the names asked for, in order, without duplicates (pure);
   2. ``read_live``           DescribeServices (ten a call), one DescribeTaskDefinition per distinct ARN, ListTasks
@@ -14,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import api
-from .common import ECSValidationError
+from .exceptions import ECSValidationError
 from .images import split_image
+from .rolling_deployments import primary_deployment
+from .waiting import Clock
 
 
 def requested_services(service: str | None, services: list[str] | None) -> list[str]:
@@ -34,14 +38,6 @@ def requested_services(service: str | None, services: list[str] | None) -> list[
         if name not in ordered:
             ordered.append(name)
     return ordered
-
-
-def primary_deployment(service: dict) -> dict | None:
-    """The PRIMARY deployment of a DescribeServices service, or None (a service being created may have none)."""
-    for deployment in service.get("deployments") or []:
-        if deployment.get("status") == "PRIMARY":
-            return deployment
-    return None
 
 
 def live_task_definition_arn(service: dict) -> str | None:
@@ -164,11 +160,9 @@ def read_live(client: Any, cluster: str, names: list[str]) -> dict:
     return {"services": services, "missing": [name for name in names if name not in by_request]}
 
 
-def run_module(module: Any) -> dict:
-    """Entry point of the module: validate, read, shape. Never writes, so check mode changes nothing."""
-    params = module.params
+def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = False, clock: Clock | None = None) -> dict:
+    """ecs_service_live_info: validate, read, shape. Never writes, so check mode changes nothing; nothing waits."""
     names = requested_services(params.get("service"), params.get("services"))
-    client = api.connect(module)
     return {"changed": False, "cluster": params["cluster"], **read_live(client, params["cluster"], names)}
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import ECSValidationError
+from .exceptions import ECSValidationError
 
 POLICY_VERSION = "2012-10-17"
 ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"

@@ -11,18 +11,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .common import ECSValidationError
 from .diff import differences
-from .service_normalize import (
-    DEFAULT_DESIRED_COUNT,
-    canonical,
-    declared_settings,
-    live_settings,
-    overlay,
-    project,
-    tags_to_dict,
-    tags_to_list,
-)
+from .exceptions import ECSValidationError
+from .service_normalize import DEFAULT_DESIRED_COUNT, canonical, declared_settings, live_settings, overlay, project
+from .tags import tag_changes, tags_to_dict, tags_to_list
+from .vocabulary import ECS_CONTROLLER, TRAFFIC_SHIFT_STRATEGIES
 
 # UpdateService cannot change these; they are fixed when the service is created.
 CREATE_ONLY_SETTINGS = {"launchType": "launch_type"}
@@ -68,7 +61,7 @@ def check_traffic_shift_setup(live: dict | None, declared: dict) -> None:
     """
     strategy = (declared.get("deploymentConfiguration") or {}).get("strategy")
     controller = (declared.get("deploymentController") or (live or {}).get("deploymentController") or {}).get("type")
-    if strategy not in ("BLUE_GREEN", "LINEAR", "CANARY") or (controller or "ECS") != "ECS":
+    if strategy not in TRAFFIC_SHIFT_STRATEGIES or (controller or ECS_CONTROLLER) != ECS_CONTROLLER:
         return
     balancers = declared["loadBalancers"] if "loadBalancers" in declared else (live or {}).get("loadBalancers")
     for index, balancer in enumerate(balancers or []):
@@ -150,9 +143,7 @@ def _plan_update(live: dict, cluster: str, name: str, declared: dict, force: boo
     plan["after"] = project(after_all, declared)
     plan["force_new_deployment"] = force
     if "tags" in changed_fields:
-        live_tags = before_all["tags"]
-        plan["tags_to_set"] = {key: value for key, value in after_all["tags"].items() if live_tags.get(key) != value}
-        plan["tag_keys_to_remove"] = sorted(key for key in live_tags if key not in after_all["tags"])
+        plan["tags_to_set"], plan["tag_keys_to_remove"] = tag_changes(before_all["tags"], after_all["tags"])
     request_fields = [field for field in changed_fields if field != "tags"]
     if request_fields or force:
         request: dict[str, Any] = {"cluster": cluster, "service": name}

@@ -13,14 +13,15 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-import re
 from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from .args import SERVICE_ARG_SPEC, SERVICE_DEFAULTS
-from .common import ECSValidationError
+from .exceptions import ECSValidationError
+from .tags import tags_to_dict
+from .vocabulary import ECS_NAME_PATTERN, short_task_definition
 
 # Settings the module compares and can send. Anything else in DescribeServices is reported, never compared.
 COMPARED_SETTINGS = (
@@ -42,8 +43,6 @@ COMPARED_SETTINGS = (
     "tags",
 )
 
-# ECS service names: up to 255 letters, digits, hyphens and underscores.
-SERVICE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 DEFAULT_DESIRED_COUNT = 1
 
 # What ECS reports for a setting nobody set. Declared values are overlaid on these, so declaring a default
@@ -67,9 +66,6 @@ ECS_DEFAULTS: dict[str, Any] = {
     "propagateTags": "NONE",
     "tags": {},
 }
-
-# Tags under this prefix belong to AWS (CloudFormation, ...) and cannot be set or removed by a user.
-AWS_TAG_PREFIX = "aws:"
 
 # Declared options ------------------------------------------------------------------------------------------
 
@@ -123,7 +119,7 @@ def validate_declared(options: dict, label: str = "") -> None:
         if not options.get(required):
             raise ECSValidationError(f"{prefix}{required} is required")
     name = str(options["service"])
-    if not name.startswith("arn:") and not SERVICE_NAME_PATTERN.match(name):
+    if not name.startswith("arn:") and not ECS_NAME_PATTERN.match(name):
         raise ECSValidationError(
             f"{prefix}service must be 1 to 255 letters, digits, hyphens or underscores, got {len(name)} characters: "
             f"{name[:60]!r}{'...' if len(name) > 60 else ''}"
@@ -331,15 +327,6 @@ def live_settings(service: dict | None) -> dict:
     return canonical(live)
 
 
-def tags_to_dict(tags: list[dict] | None) -> dict[str, str]:
-    """ECS's ``[{key, value}]`` as a dict, keys untouched, AWS-owned tags left out."""
-    return {tag["key"]: tag.get("value", "") for tag in tags or [] if not tag["key"].startswith(AWS_TAG_PREFIX)}
-
-
-def tags_to_list(tags: dict[str, str]) -> list[dict]:
-    return [{"key": key, "value": value} for key, value in sorted(tags.items())]
-
-
 # Both sides ------------------------------------------------------------------------------------------------
 
 
@@ -377,11 +364,6 @@ def canonical(settings: dict) -> dict:
 def _sort_key(item: dict) -> str:
     # Nested values (a load balancer's advancedConfiguration) are keyed by their sorted JSON, not by dict order.
     return "/".join(f"{name}={json.dumps(item[name], sort_keys=True, default=str)}" for name in sorted(item))
-
-
-def short_task_definition(task_definition: str) -> str:
-    """``family:revision`` of an ARN; a ``family:revision`` or bare family is returned as it is."""
-    return task_definition.rsplit("/", 1)[-1]
 
 
 def overlay(base: dict, declared: dict) -> dict:

@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Orchestration of ecs_service_rollout: validate, read, plan, apply, wait, roll back.
+"""Orchestration of ecs_service_rollout: validate, read, plan, apply, wait, roll back. Orchestration layer.
 
 One path serves one service and many: a single service is a list of one. Every phase works on all services at
 once, so N rollouts cost one wait, not N, and DescribeServices is always batched per cluster.
@@ -10,55 +10,46 @@ stops before the first write.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import api
-from .common import AnsibleECSError, ECSTimeoutError, ECSValidationError
-from .service_compare import plan_changes, plan_service, predicted_service
-from .service_deployment import (
-    WAIT_UNTIL_COMPLETED,
+from .exceptions import AnsibleECSError, ECSTimeoutError, ECSValidationError
+from .following import current_deployment_arn, follow, refresh, stop_for_rollback, traffic_of_services
+from .native_deployments import (
     Tracker,
-    current_deployment_arn,
     failure_seen,
     follows_service_deployments,
     is_ended,
     is_failure,
     is_rolling_back,
     rollback_reason,
-    stop_for_rollback,
-    traffic_of_services,
-    utc_now,
     validate_wait_until,
 )
-from .service_deployment import follow as follow_service_deployments
-from .service_deployment import refresh as refresh_deployments
-from .service_normalize import (
-    events_result,
-    resolve_items,
-    service_result,
-    settings_result,
-    short_task_definition,
-    validate_declared,
-)
-from .service_waiter import (
-    COMPLETED,
-    FAILED,
-    IN_PROGRESS,
-    REPLACED,
+from .rolling_deployments import (
     circuit_breaker_rolls_back,
     deployment_by_id,
     deployment_settled,
     deployment_state,
     is_gone,
-    poll,
     primary_deployment,
     primary_in_progress,
     replacement_settled,
 )
-
-TIMED_OUT = "TIMED_OUT"
+from .service_compare import plan_changes, plan_service, predicted_service
+from .service_normalize import events_result, resolve_items, service_result, settings_result, validate_declared
+from .vocabulary import (
+    COMPLETED,
+    FAILED,
+    IN_PROGRESS,
+    REPLACED,
+    TIMED_OUT,
+    WAIT_UNTIL_COMPLETED,
+    family_of,
+    revision_of,
+    short_task_definition,
+)
+from .waiting import Clock, poll
 
 
 @dataclass
@@ -138,27 +129,13 @@ def _event_key(event: dict) -> str:
     return event.get("id") or repr(event)
 
 
-class Clock:
-    """The time source of a run: injected by tests, so nothing really sleeps."""
-
-    def __init__(
-        self,
-        now: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        wall: Callable[[], str] = utc_now,
-    ):
-        self.now = now
-        self.sleep = sleep
-        self.wall = wall
-
-
-def run_rollout(
+def run(
     client: Any,
     params: dict,
+    *,
     check_mode: bool = False,
     diff: bool = False,
     clock: Clock | None = None,
-    *,
     elbv2: Any = None,
 ) -> dict:
     """Run ecs_service_rollout for the params of the module.
@@ -198,7 +175,7 @@ def run_rollout(
             raise ECSValidationError(f"{target.prefix}{error.message}") from error
 
     if not settings.check_mode:
-        _apply(client, targets, started, clock)
+        _apply(client, targets, settings.wait_until, started, clock)
         if settings.wait:
             _follow(client, targets, deadline, settings, clock)
             _follow_native(client, targets, deadline, settings, clock)
@@ -279,7 +256,7 @@ def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bo
             continue
         running = (target.live or {}).get("taskDefinition")
         already_running = running and short_task_definition(declared) == short_task_definition(running)
-        if already_running and api.revision_of(declared) is not None:
+        if already_running and revision_of(declared) is not None:
             continue
         if declared not in described:
             described[declared] = api.describe_task_definition(client, declared)
@@ -301,10 +278,10 @@ def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bo
 
 def _is_next_revision(client: Any, declared: str) -> bool:
     """Whether ``declared`` is the revision the next registration of its family would get."""
-    revision = api.revision_of(declared)
+    revision = revision_of(declared)
     if revision is None:
         return False
-    newest = api.describe_task_definition(client, api.family_of(declared))
+    newest = api.describe_task_definition(client, family_of(declared))
     return revision == (newest["revision"] + 1 if newest else 1)
 
 
@@ -354,20 +331,17 @@ def _poll_targets(
         pending[:] = [target for target in pending if is_pending(target)]
         return pending
 
-    ok, left, elapsed = poll(
-        fetch, lambda still: not still, deadline, settings.poll_interval, clock=clock.now, sleep=clock.sleep
-    )
-    return ok, left, elapsed
+    return poll(fetch, lambda still: not still, deadline, settings.poll_interval, clock)
 
 
 # Apply -----------------------------------------------------------------------------------------------------
 
 
-def _apply(client: Any, targets: list[Target], started: float, clock: Clock) -> None:
+def _apply(client: Any, targets: list[Target], wait_until: str, started: float, clock: Clock) -> None:
     done: list[Target] = []
     for target in targets:
         try:
-            _apply_one(client, target)
+            _apply_one(client, target, wait_until)
         except AnsibleECSError as error:
             raise AnsibleECSError(
                 message=f"{target.label}: {error.message}",
@@ -378,7 +352,8 @@ def _apply(client: Any, targets: list[Target], started: float, clock: Clock) -> 
         done.append(target)
 
 
-def _apply_one(client: Any, target: Target) -> None:
+def _apply_one(client: Any, target: Target, wait_until: str) -> None:
+    """Write one target's plan; a service now on a native strategy gets a tracker of the deployment it started."""
     plan = target.plan
     live = target.live
     target.previous_task_definition = (live or {}).get("taskDefinition")
@@ -391,15 +366,15 @@ def _apply_one(client: Any, target: Target) -> None:
             target.see(api.update_service(client, plan["request"]))
         arn = (target.current or live)["serviceArn"]
         if plan["tags_to_set"]:
-            api.tag_service(client, arn, plan["tags_to_set"])
+            api.tag_resource(client, arn, plan["tags_to_set"])
         if plan["tag_keys_to_remove"]:
-            api.untag_service(client, arn, plan["tag_keys_to_remove"])
+            api.untag_resource(client, arn, plan["tag_keys_to_remove"])
     primary = primary_deployment(target.current)
     target.deployment_id = primary.get("id") if primary else None
     if plan["action"] in ("create", "update") and follows_service_deployments(target.current):
         arn = current_deployment_arn(client, target.cluster, target.current)
         if arn and arn != (live or {}).get("currentServiceDeployment"):
-            target.tracker = Tracker(arn, target.label)
+            target.tracker = Tracker(arn, target.label, wait_until)
 
 
 # Wait and roll back ----------------------------------------------------------------------------------------
@@ -545,23 +520,11 @@ def _follow_native(client: Any, targets: list[Target], deadline: float, settings
     if not trackers:
         return
 
-    def follow(done: Callable[[Tracker], bool], until: float) -> None:
-        follow_service_deployments(
-            client,
-            trackers,
-            done,
-            until,
-            settings.poll_interval,
-            now=clock.now,
-            sleep=clock.sleep,
-            wall=clock.wall,
-        )
-
     def settled_or_failing(tracker: Tracker) -> bool:
-        return tracker.settled(settings.wait_until) or (settings.rollback and failure_seen(tracker.detail) is not None)
+        return tracker.settled() or (settings.rollback and failure_seen(tracker.detail) is not None)
 
-    follow(settled_or_failing, deadline)
-    unsettled = [tracker for tracker in trackers if not tracker.settled(settings.wait_until)]
+    follow(client, trackers, settled_or_failing, deadline=deadline, interval=settings.poll_interval, clock=clock)
+    unsettled = [tracker for tracker in trackers if not tracker.settled()]
     for tracker in unsettled:
         # A failure seen before ECS acted on it, or the deadline: roll back (nothing registered, nothing deployed).
         tracker.failure = failure_seen(tracker.detail) if settings.rollback else None
@@ -571,15 +534,19 @@ def _follow_native(client: Any, targets: list[Target], deadline: float, settings
             stop_for_rollback(client, tracker)
     if unsettled:
         # What the stops did, or what ECS did meanwhile (a stop refused because ECS already rolls back).
-        refresh_deployments(client, unsettled, clock.wall())
+        refresh(client, unsettled, clock.wall())
     # A rollback (ECS's or ours) is followed to its end, on a deadline of its own when the run's is spent.
     rolling_back = [tracker for tracker in trackers if is_rolling_back(tracker.detail) and not is_ended(tracker.detail)]
     if rolling_back or any(tracker.stopped_by_module for tracker in trackers):
         follow(
+            client,
+            trackers,
             lambda tracker: (
                 is_ended(tracker.detail) or not (tracker.stopped_by_module or is_rolling_back(tracker.detail))
             ),
-            max(deadline, clock.now() + settings.wait_timeout),
+            deadline=max(deadline, clock.now() + settings.wait_timeout),
+            interval=settings.poll_interval,
+            clock=clock,
         )
     for target in targets:
         if target.tracker is not None:
@@ -601,7 +568,7 @@ def _native_outcome(target: Target, settings: RunSettings) -> None:
     target.rolled_back = tracker.rolled_back
     if tracker.rolled_back or tracker.stopped_by_module:
         target.rolled_back_by = "module" if tracker.stopped_by_module else "ecs"
-    if tracker.succeeded(settings.wait_until) and not tracker.timed_out:
+    if tracker.succeeded() and not tracker.timed_out:
         target.outcome = COMPLETED
         return
     reason = rollback_reason(tracker.detail)
@@ -618,7 +585,7 @@ def _native_outcome(target: Target, settings: RunSettings) -> None:
         return
     if tracker.timed_out:
         target.outcome = TIMED_OUT
-        wanted = "complete" if settings.wait_until == WAIT_UNTIL_COMPLETED else f"reach {settings.wait_until}"
+        wanted = "complete" if tracker.wait_until == WAIT_UNTIL_COMPLETED else f"reach {tracker.wait_until}"
         message = f"{target.label}: service deployment {arn} did not {wanted} in time (at {tracker.stage_at_stop})"
         if tracker.stopped_by_module:
             message += f"; the module stopped it with a rollback, which ended {tracker.status}"
@@ -632,7 +599,7 @@ def _native_outcome(target: Target, settings: RunSettings) -> None:
     else:
         target.outcome = FAILED
         message = (
-            f"{target.label}: service deployment {arn} is rolling back ({tracker.status}) before {settings.wait_until}"
+            f"{target.label}: service deployment {arn} is rolling back ({tracker.status}) before {tracker.wait_until}"
         )
     target.failure = message + (f" ({reason})" if reason else "")
 

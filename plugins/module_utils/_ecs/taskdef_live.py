@@ -1,18 +1,17 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Orchestration of ecs_taskdef_live: which task definition should a service run?
+"""Orchestration of ecs_taskdef_live: which task definition should a service run? Orchestration layer.
 
-Steps, each a function:
-  1. ``prepare_item``      validate and type the declared definition (pure, raises before any call);
-  2. ``read_baselines``    one batched DescribeServices per cluster, then DescribeTaskDefinition of what is live;
-  3. ``desired_definition`` choose each container's image: given, live (drift adopted) or declared (pure);
-  4. ``plan_item``         canonical before/after and their differences (pure);
-  5. ``apply_plan``        nothing, tag in place, reuse an identical newest revision, or register one.
+Steps, each a function, on ``Definition`` records (one per declared task definition):
+  1. ``prepare``        validate and type every declared definition (pure, raises before any call);
+  2. ``read_baselines`` one batched DescribeServices per cluster, then DescribeTaskDefinition of what is live;
+  3. ``resolve_one``    choose each container's image and compare (``taskdef_compare``, pure), then apply;
+  4. ``apply_plan``     nothing, tag in place, reuse an identical newest revision, or register one.
 """
 
 from __future__ import annotations
 
 import copy
-import time
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 try:
@@ -21,125 +20,82 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
 from . import api
-from .common import SERVER_ERROR_CODES, THROTTLING_CODES, AnsibleECSError
-from .diff import differences
-from .taskdef_normalize import KEYED_LISTS, normalize_task_definition, tags_to_dict
+from .exceptions import AnsibleECSError
+from .tags import tag_changes, tags_to_dict, tags_to_list
+from .taskdef_compare import desired_definition, next_arn, plan_item, same_revision_content
 from .taskdef_validate import prepare_declared_definition, validate_images
+from .waiting import Clock
 
 REGISTER_ATTEMPTS = 4
-# A throttled registration was not performed: as many tries as common.WRITE_RETRY gives the other writes.
+# A throttled registration was not performed: as many tries as api.RETRY_THROTTLED gives the other writes.
 THROTTLED_ATTEMPTS = 11
 
 
-def prepare_item(item: dict, request_shape: Any, prefix: str = "") -> dict:
+@dataclass
+class Definition:
+    """One declared task definition of the run, and everything learnt about it along the way."""
+
+    cluster: str | None
+    service: str | None
+    # The definition as declared, typed as a RegisterTaskDefinition request.
+    request: dict
+    images: dict = field(default_factory=dict)
+    force_bootstrap_image: bool = False
+    # The DescribeServices item of the service (None: no such service), and the revision compared with.
+    live_service: dict | None = None
+    baseline: dict | None = None
+
+    @property
+    def family(self) -> str:
+        return self.request["family"]
+
+
+def prepare(options: dict, request_shape: Any, prefix: str = "") -> Definition:
     """Validate one declared item (cluster, service, task_definition, images, force_bootstrap_image).
 
-    Returns:
-        The item with ``request``: the declared definition typed as a RegisterTaskDefinition request.
+    Raises:
+        ECSValidationError: naming the field, with ``prefix`` (``definitions[2].``) before it.
     """
-    request = prepare_declared_definition(item["task_definition"], request_shape, f"{prefix}task_definition")
-    validate_images(item.get("images"), request, f"{prefix}images")
-    return {**item, "request": request}
+    request = prepare_declared_definition(options["task_definition"], request_shape, f"{prefix}task_definition")
+    images = {name: image for name, image in (options.get("images") or {}).items() if image is not None}
+    validate_images(images, request, f"{prefix}images")
+    return Definition(
+        cluster=options.get("cluster"),
+        service=options.get("service"),
+        request=request,
+        images=images,
+        force_bootstrap_image=bool(options.get("force_bootstrap_image")),
+    )
 
 
-def read_baselines(client: Any, items: list[dict]) -> list[dict]:
-    """Attach to each item the live service (or None) and the baseline task definition (or None).
+def read_baselines(client: Any, definitions: list[Definition]) -> None:
+    """Set the live service (or None) and the baseline task definition (or None) of every definition.
 
     The baseline is the revision the service runs; for a service that does not exist yet, the newest ACTIVE
     revision of the family. DescribeServices is batched: ten services a call, per cluster.
     """
     services_by_cluster: dict[str, dict[str, dict]] = {}
-    for cluster in sorted({item["cluster"] for item in items if item.get("cluster") and item.get("service")}):
-        names = sorted({item["service"] for item in items if item.get("cluster") == cluster and item.get("service")})
+    for cluster in sorted({item.cluster for item in definitions if item.cluster and item.service}):
+        names = sorted({item.service for item in definitions if item.cluster == cluster and item.service})
         found = api.describe_services(client, cluster, names)
         services_by_cluster[cluster] = {
             service["serviceName"]: service for service in found if service.get("status") != "INACTIVE"
         }
 
     described: dict[str, dict | None] = {}
-    result = []
-    for item in items:
-        service = services_by_cluster.get(item.get("cluster") or "", {}).get(item.get("service") or "")
-        reference = service["taskDefinition"] if service else item["request"]["family"]
+    for item in definitions:
+        item.live_service = services_by_cluster.get(item.cluster or "", {}).get(item.service or "")
+        reference = item.live_service["taskDefinition"] if item.live_service else item.family
         if reference not in described:
             described[reference] = api.describe_task_definition(client, reference)
-        result.append({**item, "live_service": service, "baseline": described[reference]})
-    return result
+        item.baseline = described[reference]
 
 
-def desired_definition(
-    request: dict, images: dict | None, live_definition: dict | None, force_bootstrap_image: bool
-) -> tuple[dict, list[dict], list[dict]]:
-    """Choose the image of every container.
-
-    A container named in ``images`` gets that image. Otherwise, while a service runs it, the image that runs
-    live is kept (an outside pipeline's deploy wins) unless ``force_bootstrap_image`` asks for the declared one.
-    A container the live revision lacks, or a service that does not exist yet, gets the declared image.
-
-    Returns:
-        (desired request, per-container image choices, drift: the live values kept over the declared ones)
-    """
-    images = images or {}
-    live_images = {
-        container["name"]: container.get("image")
-        for container in (live_definition or {}).get("containerDefinitions", [])
-    }
-    desired = copy.deepcopy(request)
-    choices: list[dict] = []
-    drift: list[dict] = []
-    for container in desired["containerDefinitions"]:
-        name = container["name"]
-        declared = container.get("image")
-        if name in images:
-            image, source = images[name], "images"
-        elif name in live_images and not force_bootstrap_image:
-            image, source = live_images[name], "live"
-            if image != declared:
-                drift.append({"container": name, "field": "image", "declared": declared, "live": image})
-        else:
-            image, source = declared, "declared"
-        container["image"] = image
-        choices.append({"container": name, "image": image, "source": source, "live_image": live_images.get(name)})
-    return desired, choices, drift
-
-
-def align_identifiers(desired: dict, baseline: dict | None) -> dict:
-    """Let a role written as a short name match the ARN ECS stored for it.
-
-    ECS accepts ``taskRoleArn: my-role`` and returns ``arn:aws:iam::123456789012:role/my-role``. Both name the
-    same role, so the live form is adopted for the comparison; any other difference still counts.
-    """
-    if not baseline:
-        return desired
-    aligned = dict(desired)
-    for field in ("taskRoleArn", "executionRoleArn"):
-        written, stored = desired.get(field), baseline.get(field)
-        if written and stored and not written.startswith("arn:") and stored.endswith("/" + written):
-            aligned[field] = stored
-    return aligned
-
-
-def plan_item(desired: dict, baseline: dict | None) -> dict:
-    """Canonical before/after and what differs. Tags are apart: they can change without a new revision."""
-    after = normalize_task_definition(align_identifiers(desired, baseline))
-    before = normalize_task_definition(baseline) if baseline else None
-    if before is None:
-        return {"before": None, "after": after, "changes": [], "tag_changes": [], "substantive": True}
-    changes = differences({**before, "tags": {}}, {**after, "tags": {}}, KEYED_LISTS)
-    tag_changes = differences(before.get("tags", {}), after.get("tags", {}))
-    return {
-        "before": before,
-        "after": after,
-        "changes": changes,
-        "tag_changes": tag_changes,
-        "substantive": bool(changes),
-    }
-
-
-def apply_plan(client: Any, item: dict, plan: dict, check_mode: bool, sleep: Callable[[float], None]) -> dict:
+def apply_plan(
+    client: Any, item: Definition, desired: dict, plan: dict, *, check_mode: bool, sleep: Callable[[float], None]
+) -> dict:
     """Carry out a plan and say what was done. In check mode, say what would be done and write nothing."""
-    baseline = item["baseline"]
-    desired = item["desired"]
+    baseline = item.baseline
     outcome = {"registered": False, "tagged": False, "reused": False, "changed": False}
     if not plan["substantive"]:
         outcome["arn"] = baseline["taskDefinitionArn"]
@@ -149,18 +105,18 @@ def apply_plan(client: Any, item: dict, plan: dict, check_mode: bool, sleep: Cal
                 retag(client, baseline["taskDefinitionArn"], baseline.get("tags"), desired.get("tags"))
         return outcome
 
-    outcome["changed"] = True
     family = desired["family"]
     newest = baseline  # without a live service, read_baselines already read the family's newest revision
-    if item["live_service"] is not None:
+    if item.live_service is not None:
         # The family's newest revision may already hold this content: a run that registered it and then
         # stopped before the service moved, or a concurrent deploy. Reusing it avoids a duplicate revision.
         newest = api.describe_task_definition(client, family)
-        if newest and _same_revision_content(newest, desired):
-            outcome.update(arn=newest["taskDefinitionArn"], reused=True)
+        if newest and same_revision_content(newest, desired):
+            outcome.update(arn=newest["taskDefinitionArn"], reused=True, changed=True)
             return outcome
+    outcome["changed"] = True
     if check_mode:
-        outcome.update(registered=True, arn=_next_arn(newest, family))
+        outcome.update(registered=True, arn=next_arn(newest, family))
         return outcome
     registered = register_once(client, desired, sleep)
     outcome.update(registered=True, arn=registered["taskDefinitionArn"])
@@ -191,10 +147,10 @@ def register_once(
         except botocore.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            if code not in THROTTLING_CODES + SERVER_ERROR_CODES and status < 500:
+            if code not in api.THROTTLING_CODES + api.SERVER_ERROR_CODES and status < 500:
                 raise AnsibleECSError(message="Failed to register task definition", exception=error) from error
             last_error = error
-            if code in THROTTLING_CODES:
+            if code in api.THROTTLING_CODES:
                 throttles += 1
                 if throttles >= throttled_attempts:
                     break
@@ -205,7 +161,7 @@ def register_once(
         failures += 1
         sleep(_backoff(failures - 1))
         newest = api.describe_task_definition(client, request["family"])
-        if newest and _same_revision_content(newest, request):
+        if newest and same_revision_content(newest, request):
             return newest
         if failures >= attempts:
             break
@@ -215,64 +171,38 @@ def register_once(
 
 
 def retag(client: Any, arn: str, live_tags: Any, wanted_tags: Any) -> None:
-    current, wanted = tags_to_dict(live_tags), tags_to_dict(wanted_tags)
-    to_set = {key: value for key, value in wanted.items() if current.get(key) != value}
-    to_unset = [key for key in current if key not in wanted]
+    to_set, to_remove = tag_changes(live_tags, wanted_tags)
     if to_set:
         api.tag_resource(client, arn, to_set)
-    if to_unset:
-        api.untag_resource(client, arn, to_unset)
-
-
-def _same_revision_content(described: dict, desired: dict) -> bool:
-    return normalize_task_definition(described) == normalize_task_definition(align_identifiers(desired, described))
+    if to_remove:
+        api.untag_resource(client, arn, to_remove)
 
 
 def _register_request(desired: dict) -> dict:
     request = copy.deepcopy(desired)
     tags = tags_to_dict(request.pop("tags", None))
     if tags:
-        request["tags"] = [{"key": key, "value": value} for key, value in tags.items()]
+        request["tags"] = tags_to_list(tags)
     return request
-
-
-def _next_arn(newest: dict | None, family: str) -> str:
-    """The ARN a registration would get: one past the newest revision ECS knows (check mode's prediction)."""
-    if not newest:
-        return f"{family}:1"
-    prefix = newest["taskDefinitionArn"].rsplit("/", 1)[0]
-    return f"{prefix}/{family}:{newest['revision'] + 1}"
 
 
 def _backoff(attempt: int) -> float:
     return min(2.0**attempt, 10.0)
 
 
-def resolve(
-    client: Any,
-    items: list[dict],
-    check_mode: bool,
-    sleep: Callable[[float], None] = time.sleep,
-) -> list[dict]:
-    """Resolve every prepared item: read what is live, plan, apply. Returns one result per item, in order."""
-    return [resolve_one(client, item, check_mode, sleep) for item in read_baselines(client, items)]
-
-
-def resolve_one(client: Any, item: dict, check_mode: bool, sleep: Callable[[float], None]) -> dict:
-    baseline = item["baseline"]
-    live_service = item["live_service"]
+def resolve_one(client: Any, item: Definition, check_mode: bool, sleep: Callable[[float], None]) -> dict:
+    """Plan and apply one definition whose baseline was read; its result, with a ``diff`` the caller may drop."""
+    baseline = item.baseline
+    live_service = item.live_service
     desired, choices, drift = desired_definition(
-        item["request"],
-        item.get("images"),
-        baseline if live_service else None,
-        item.get("force_bootstrap_image", False),
+        item.request, item.images, baseline if live_service else None, item.force_bootstrap_image
     )
     plan = plan_item(desired, baseline)
-    outcome = apply_plan(client, {**item, "desired": desired}, plan, check_mode, sleep)
-    tag_changes = [{**change, "path": f"tags.{change['path']}"} for change in plan["tag_changes"]]
+    outcome = apply_plan(client, item, desired, plan, check_mode=check_mode, sleep=sleep)
+    tag_diff = [{**change, "path": f"tags.{change['path']}"} for change in plan["tag_changes"]]
     return {
-        "cluster": item.get("cluster"),
-        "service": item.get("service"),
+        "cluster": item.cluster,
+        "service": item.service,
         "family": desired["family"],
         "task_definition_arn": outcome["arn"],
         "live_task_definition_arn": live_service["taskDefinition"] if live_service else None,
@@ -283,36 +213,35 @@ def resolve_one(client: Any, item: dict, check_mode: bool, sleep: Callable[[floa
         "tagged": outcome["tagged"],
         "images": choices,
         "drift": drift,
-        "changes": plan["changes"] + tag_changes,
+        "changes": plan["changes"] + tag_diff,
         "diff": {"before": plan["before"] or {}, "after": plan["after"]},
     }
 
 
-ITEM_KEYS = ("cluster", "service", "task_definition", "images", "force_bootstrap_image")
+def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = False, clock: Clock | None = None) -> dict:
+    """ecs_taskdef_live: validate every definition, then read, plan and apply each, then shape the result.
 
+    Returns:
+        One definition's result, or ``{"changed", "results"}`` with ``definitions``.
 
-def run_module(module: Any) -> dict:
-    """Entry point of the module: validate everything, then resolve, then shape the result."""
-    params = module.params
-    client = api.connect(module)
+    Raises:
+        ECSValidationError: bad input, found before any call.
+        AnsibleECSError: an AWS call failed.
+    """
+    clock = clock or Clock()
     request_shape = client.meta.service_model.operation_model("RegisterTaskDefinition").input_shape
-    if params.get("definitions"):
-        declared = [
-            prepare_item(_item_params(item), request_shape, f"definitions[{index}].")
-            for index, item in enumerate(params["definitions"])
+    listed = params.get("definitions")
+    if listed:
+        definitions = [
+            prepare(options, request_shape, f"definitions[{index}].") for index, options in enumerate(listed)
         ]
     else:
-        declared = [prepare_item(_item_params(params), request_shape)]
-    results = resolve(client, declared, module.check_mode)
-    if not module._diff:
+        definitions = [prepare(params, request_shape)]
+    read_baselines(client, definitions)
+    results = [resolve_one(client, item, check_mode, clock.sleep) for item in definitions]
+    if not diff:
         for result in results:
             result.pop("diff")
-    if params.get("definitions"):
+    if listed:
         return {"changed": any(result["changed"] for result in results), "results": results}
     return results[0]
-
-
-def _item_params(params: dict) -> dict:
-    item = {key: params.get(key) for key in ITEM_KEYS}
-    item["images"] = {name: image for name, image in (item["images"] or {}).items() if image is not None}
-    return item

@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from .diff import field_key
+from .tags import tags_to_dict
 
 READ_ONLY_FIELDS = (
     "taskDefinitionArn",
@@ -134,14 +135,6 @@ def task_size(value: Any, field: str) -> str:
     if field == "memory" and match.group(2).lower() in ("mb", "mib"):
         return str(round(amount))
     return str(round(amount * 1024))
-
-
-def tags_to_dict(tags: Any) -> dict[str, str]:
-    """ECS's ``[{key, value}]`` (or a plain dict) as a dict, without the ``aws:`` tags AWS manages itself."""
-    if not tags:
-        return {}
-    pairs = tags.items() if isinstance(tags, dict) else ((tag["key"], tag.get("value", "")) for tag in tags)
-    return {str(key): str(value) for key, value in pairs if not str(key).startswith("aws:")}
 
 
 def _normalize_container(container: dict, network_mode: str) -> dict:

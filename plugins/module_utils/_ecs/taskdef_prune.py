@@ -1,12 +1,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Orchestration of ecs_taskdef_prune: deregister old ACTIVE revisions that nothing uses."""
+"""Orchestration of ecs_taskdef_prune: deregister old ACTIVE revisions that nothing uses. Orchestration layer."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import api
-from .common import ECSValidationError
+from .exceptions import ECSValidationError
+from .vocabulary import family_of
+from .waiting import Clock
 
 
 def plan_prune(active_newest_first: list[str], keep: int, in_use: set[str]) -> dict[str, list[str]]:
@@ -35,15 +37,17 @@ def revisions_in_use(client: Any, clusters: list[str], family: str) -> set[str]:
         task_arns = api.list_tasks(client, cluster)
         for task in api.describe_tasks(client, cluster, task_arns) if task_arns else []:
             used.add(task.get("taskDefinitionArn", ""))
-    return {arn for arn in used if arn and api.family_of(arn) == family}
+    return {arn for arn in used if arn and family_of(arn) == family}
 
 
-def run_module(module: Any) -> dict:
-    params = module.params
+def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = False, clock: Clock | None = None) -> dict:
+    """ecs_taskdef_prune: check ``keep`` and the clusters, find what is in use, deregister the rest.
+
+    ``clock`` is unused: nothing is waited for.
+    """
     family, keep = params["family"], params["keep"]
     if keep < 1:
         raise ECSValidationError(f"keep must be 1 or more, got {keep}: the newest revision is never deregistered")
-    client = api.connect(module)
     clusters = params.get("clusters") or api.list_clusters(client)
     for cluster in params.get("clusters") or []:
         if api.describe_cluster(client, cluster) is None:
@@ -51,7 +55,7 @@ def run_module(module: Any) -> dict:
     active = api.list_task_definitions(client, family, "ACTIVE")
     in_use = revisions_in_use(client, clusters, family) if len(active) > keep else set()
     plan = plan_prune(active, keep, in_use)
-    if not module.check_mode:
+    if not check_mode:
         for arn in plan["deregister"]:
             api.deregister_task_definition(client, arn)
     result: dict[str, Any] = {
@@ -60,6 +64,6 @@ def run_module(module: Any) -> dict:
         "kept": plan["kept"],
         "protected": plan["protected"],
     }
-    if module._diff:
+    if diff:
         result["diff"] = {"before": {"active": active}, "after": {"active": plan["kept"]}}
     return result

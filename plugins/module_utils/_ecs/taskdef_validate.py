@@ -6,15 +6,13 @@ Every message names the field, with its path as the user wrote it (``task_defini
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .common import ECSValidationError
+from .exceptions import ECSValidationError
 from .images import image_problem
 from .shapes import coerce_to_shape
 from .taskdef_normalize import task_size
-
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+from .vocabulary import ECS_NAME_PATTERN
 
 
 def _range_mib(low_gb: int, high_gb: int, step_gb: int) -> list[int]:
@@ -56,7 +54,7 @@ def prepare_declared_definition(definition: Any, request_shape: Any, option: str
 
 def validate_task_definition(request: dict, option: str = "task_definition") -> None:
     family = request.get("family")
-    if not family or not NAME_PATTERN.match(family):
+    if not family or not ECS_NAME_PATTERN.match(family):
         raise ECSValidationError(
             f"{option}.family must be 1 to 255 letters, digits, hyphens or underscores, got {family!r}"
         )
@@ -67,7 +65,7 @@ def validate_task_definition(request: dict, option: str = "task_definition") -> 
     for index, container in enumerate(containers):
         path = f"{option}.containerDefinitions[{index}]"
         name = container.get("name")
-        if not name or not NAME_PATTERN.match(name):
+        if not name or not ECS_NAME_PATTERN.match(name):
             raise ECSValidationError(f"{path}.name must be 1 to 255 letters, digits, hyphens or underscores")
         if name in seen:
             raise ECSValidationError(

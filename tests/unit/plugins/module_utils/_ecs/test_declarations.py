@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 WORKER = {
     "name": "worker",

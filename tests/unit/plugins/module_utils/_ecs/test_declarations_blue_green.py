@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 ACCOUNT = "111122223333"
 LISTENER = f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:listener/app/shop/1/2"

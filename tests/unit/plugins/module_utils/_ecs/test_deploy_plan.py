@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan import (
     production_weights,
     rollout_requests,
@@ -17,6 +16,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan imp
     taskdef_requests,
     traffic_by_name,
 )
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/"
 PLANS = [

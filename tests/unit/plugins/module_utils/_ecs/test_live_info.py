@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import live_info
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 ACCOUNT = "arn:aws:ecs:eu-west-1:123456789012"
 DIGEST_A = "sha256:" + "a" * 64
@@ -251,16 +251,10 @@ def test_read_live_of_a_service_with_no_tasks_makes_no_describe_tasks_call():
     assert client.count("DescribeTasks") == 0
 
 
-def test_run_module_never_reports_a_change():
+def test_run_never_reports_a_change():
     arn = taskdef_arn("web", 1)
     client = FakeECS([service("web", arn)], {arn: definition(arn, {"app": "registry.example/web:1"})}, {})
-    module = SimpleNamespace(params={"cluster": "dev", "service": "web", "services": None}, check_mode=False)
-    original = live_info.api.connect
-    live_info.api.connect = lambda _module: client
-    try:
-        result = live_info.run_module(module)
-    finally:
-        live_info.api.connect = original
+    result = live_info.run(client, {"cluster": "dev", "service": "web", "services": None})
     assert result["changed"] is False
     assert result["cluster"] == "dev"
     assert [s["service"] for s in result["services"]] == ["web"]

@@ -21,8 +21,8 @@ from botocore import xform_name
 
 from ansible_collections.driftless.ecs.plugins.filter.deploy_policy import FilterModule
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import policy
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 REPO_ROOT = Path(__file__).resolve().parents[5]
 PLUGINS = REPO_ROOT / "plugins"

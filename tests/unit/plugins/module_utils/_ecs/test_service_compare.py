@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import SERVICE_ARG_SPEC
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_compare import (
     plan_changes,
     plan_service,

@@ -7,15 +7,17 @@ import itertools
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs import api
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import api, following
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import native_deployments as nd
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import service_deployment as sd
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import (
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import (
     AnsibleECSError,
     ECSTimeoutError,
     ECSValidationError,
 )
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_compare import plan_service
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_normalize import declared_settings
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.waiting import Clock
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc"
 BLUE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/1"
@@ -194,10 +196,10 @@ def test_a_blue_green_service_without_load_balancers_is_not_checked():
 
 
 def test_followed_strategies():
-    assert sd.follows_service_deployments(LIVE)
-    assert not sd.follows_service_deployments({"deploymentConfiguration": {"strategy": "ROLLING"}})
-    assert not sd.follows_service_deployments({})
-    assert not sd.follows_service_deployments(dict(LIVE, deploymentController={"type": "CODE_DEPLOY"}))
+    assert nd.follows_service_deployments(LIVE)
+    assert not nd.follows_service_deployments({"deploymentConfiguration": {"strategy": "ROLLING"}})
+    assert not nd.follows_service_deployments({})
+    assert not nd.follows_service_deployments(dict(LIVE, deploymentController={"type": "CODE_DEPLOY"}))
 
 
 @pytest.mark.parametrize(
@@ -214,25 +216,25 @@ def test_followed_strategies():
 )
 def test_status_predicates(status, ended, failure, rolling_back):
     detail = {"status": status}
-    assert (sd.is_ended(detail), sd.is_failure(detail), sd.is_rolling_back(detail)) == (ended, failure, rolling_back)
+    assert (nd.is_ended(detail), nd.is_failure(detail), nd.is_rolling_back(detail)) == (ended, failure, rolling_back)
 
 
 def test_a_stage_counts_as_reached_when_a_later_one_was_seen():
-    assert sd.stage_reached(["SCALE_UP", "CLEAN_UP"], "BAKE_TIME")
-    assert not sd.stage_reached(["SCALE_UP"], "BAKE_TIME")
-    assert sd.stage_reached(["NEW_STAGE"], "NEW_STAGE")
-    assert not sd.stage_reached(["CLEAN_UP"], "NEW_STAGE")
+    assert nd.stage_reached(["SCALE_UP", "CLEAN_UP"], "BAKE_TIME")
+    assert not nd.stage_reached(["SCALE_UP"], "BAKE_TIME")
+    assert nd.stage_reached(["NEW_STAGE"], "NEW_STAGE")
+    assert not nd.stage_reached(["CLEAN_UP"], "NEW_STAGE")
 
 
 @pytest.mark.parametrize("value", ["completed", "BAKE_TIME", "SOME_FUTURE_STAGE"])
 def test_wait_until_accepts_completed_and_stage_names(value):
-    assert sd.validate_wait_until(value) == value
+    assert nd.validate_wait_until(value) == value
 
 
 @pytest.mark.parametrize("value", ["bake_time", "BAKE TIME", "done"])
 def test_wait_until_rejects_anything_else(value):
     with pytest.raises(ECSValidationError, match="wait_until"):
-        sd.validate_wait_until(value)
+        nd.validate_wait_until(value)
 
 
 def test_rule_weights_read_forward_actions():
@@ -251,8 +253,8 @@ def test_rule_weights_read_forward_actions():
             ]
         }
     ]
-    assert sd.rule_weights(rules) == {BLUE: 90, GREEN: 10}
-    assert sd.production_rules(LIVE) == [RULE]
+    assert nd.rule_weights(rules) == {BLUE: 90, GREEN: 10}
+    assert nd.production_rules(LIVE) == [RULE]
 
 
 def test_the_traffic_of_many_services_is_read_with_one_describe_rules(monkeypatch):
@@ -274,21 +276,21 @@ def test_the_traffic_of_many_services_is_read_with_one_describe_rules(monkeypatc
     monkeypatch.setattr(api, "describe_rules", describe_rules)
     other = {"loadBalancers": [{"advancedConfiguration": {"productionListenerRule": other_rule}}]}
     rolling = {"loadBalancers": [{"targetGroupArn": BLUE}]}
-    assert sd.traffic_of_services("elbv2", [LIVE, rolling, other]) == [
+    assert following.traffic_of_services("elbv2", [LIVE, rolling, other]) == [
         {BLUE: 0, GREEN: 100},
         None,
         {other_blue: 100, other_green: 0},
     ]
     assert calls == [[RULE, other_rule]]
-    assert sd.traffic_of_services(None, [LIVE]) == [None]
+    assert following.traffic_of_services(None, [LIVE]) == [None]
 
 
 def test_awaiting_hook_picks_the_one_awaiting_action():
     detail = {
         "lifecycleHookDetails": [{"hookId": "a", "status": "SUCCEEDED"}, {"hookId": "b", "status": "AWAITING_ACTION"}]
     }
-    assert sd.awaiting_hook(detail)["hookId"] == "b"
-    assert sd.awaiting_hook(detail, "a") is None
+    assert nd.awaiting_hook(detail)["hookId"] == "b"
+    assert nd.awaiting_hook(detail, "a") is None
 
 
 # Scripted progress with a fake clock -------------------------------------------------------------------------------
@@ -335,9 +337,8 @@ def _run(fake, **params):
     base.update({"wait_timeout": 60, "poll_interval": 1.0})
     base.update(params)
     check_mode = base.pop("check_mode", False)
-    return sd.run_service_deployment(
-        None, base, check_mode, now=fake.now, sleep=fake.sleep, wall=lambda: f"t{next(ticks)}"
-    )
+    clock = Clock(now=fake.now, sleep=fake.sleep, wall=lambda: f"t{next(ticks)}")
+    return sd.run(None, base, check_mode=check_mode, clock=clock)
 
 
 PAUSED = {
@@ -446,7 +447,7 @@ def test_a_wait_that_runs_out_is_a_timeout_with_the_result(monkeypatch):
 
 
 def test_stages_other_than_the_production_shift_are_recorded_once():
-    tracker = sd.Tracker(ARN)
+    tracker = nd.Tracker(ARN)
     for index, stage in enumerate(
         ["SCALE_UP", "PRE_PRODUCTION_TRAFFIC_SHIFT", "SCALE_UP", "PRE_PRODUCTION_TRAFFIC_SHIFT"]
     ):

@@ -11,16 +11,17 @@ import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import api
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import service_rollout_argument_spec
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import (
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import (
     AnsibleECSError,
     ECSTimeoutError,
     ECSValidationError,
 )
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import Clock, run_rollout
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run as run_rollout
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.waiting import Clock
 
 FIXTURE = Path(__file__).parent / "fixtures" / "service_web_described.json"
 ARN_PREFIX = "arn:aws:ecs:eu-west-1:123456789012:task-definition/"
-WRITES = ("create_service", "update_service", "delete_service", "tag_service", "untag_service")
+WRITES = ("create_service", "update_service", "delete_service", "tag_resource", "untag_resource")
 
 
 class FakeECS:
@@ -129,11 +130,11 @@ class FakeECS:
         self.behaviour[f"delete:{name}"] = ("complete", 2)
         return copy.deepcopy(service)
 
-    def tag_service(self, client, arn, tags):
-        self.calls.append(("tag_service", tags))
+    def tag_resource(self, client, arn, tags):
+        self.calls.append(("tag_resource", tags))
 
-    def untag_service(self, client, arn, keys):
-        self.calls.append(("untag_service", keys))
+    def untag_resource(self, client, arn, keys):
+        self.calls.append(("untag_resource", keys))
 
     # Simulation ----------------------------------------------------------------------------------------------
 
@@ -398,7 +399,7 @@ def test_create_defaults_to_one_task(ecs):
 def test_tags_only_change_makes_no_update_service(ecs):
     ecs.add_web()
     result = run(ecs, task_definition="web:7", tags={"team": "web", "tier": "1"})
-    assert ecs.writes() == ["tag_service"]
+    assert ecs.writes() == ["tag_resource"]
     assert result["changed"] is True
 
 

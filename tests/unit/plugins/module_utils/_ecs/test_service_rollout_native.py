@@ -12,9 +12,10 @@ import itertools
 from botocore.exceptions import ClientError
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import api
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs import service_deployment as sd
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs import native_deployments as nd
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import service_rollout as rollout
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import AnsibleECSError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.waiting import Clock
 
 ARN = "arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc"
 LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:smoke"
@@ -76,10 +77,10 @@ class ScriptedDeployment:
 
 def _follow(fake: ScriptedDeployment, **settings) -> rollout.Target:
     target = rollout.Target(options={"cluster": "prod", "service": "web"}, label="prod/web")
-    target.tracker = sd.Tracker(ARN, target.label)
     ticks = itertools.count()
-    clock = rollout.Clock(now=fake.now, sleep=fake.sleep, wall=lambda: f"t{next(ticks)}")
+    clock = Clock(now=fake.now, sleep=fake.sleep, wall=lambda: f"t{next(ticks)}")
     run = rollout.RunSettings(wait_timeout=30, poll_interval=1.0, **settings)
+    target.tracker = nd.Tracker(ARN, target.label, run.wait_until)
     rollout._follow_native(None, [target], fake.now() + run.wait_timeout, run, clock)
     return target
 
@@ -159,24 +160,24 @@ def test_a_successful_deployment_makes_no_stop(monkeypatch):
 
 def test_the_circuit_breaker_and_alarms_count_as_failures_seen():
     running = {"status": "IN_PROGRESS"}
-    assert sd.failure_seen(dict(running, deploymentCircuitBreaker={"status": "TRIGGERED", "failureCount": 3}))
-    assert "alarm cpu-high" in sd.failure_seen(
+    assert nd.failure_seen(dict(running, deploymentCircuitBreaker={"status": "TRIGGERED", "failureCount": 3}))
+    assert "alarm cpu-high" in nd.failure_seen(
         dict(running, alarms={"status": "TRIGGERED", "triggeredAlarmNames": ["cpu-high"]})
     )
-    assert sd.failure_seen(dict(running, deploymentCircuitBreaker={"status": "MONITORING"})) is None
+    assert nd.failure_seen(dict(running, deploymentCircuitBreaker={"status": "MONITORING"})) is None
     # A pause whose timeout rolls back has failed; one whose timeout continues has not.
     paused = {"hookId": "p1", "targetType": "PAUSE", "status": "TIMED_OUT", "timeoutAction": "ROLLBACK"}
-    assert sd.failure_seen(dict(running, lifecycleStage="POST_SCALE_UP", lifecycleHookDetails=[paused])) == (
+    assert nd.failure_seen(dict(running, lifecycleStage="POST_SCALE_UP", lifecycleHookDetails=[paused])) == (
         "lifecycle hook PAUSE p1 TIMED_OUT at POST_SCALE_UP"
     )
     paused["timeoutAction"] = "CONTINUE"
-    assert sd.failure_seen(dict(running, lifecycleHookDetails=[paused])) is None
+    assert nd.failure_seen(dict(running, lifecycleHookDetails=[paused])) is None
     # Once ECS rolls back, there is nothing left to ask for.
-    assert sd.failure_seen(dict(HOOK_FAILED, status="ROLLBACK_IN_PROGRESS")) is None
+    assert nd.failure_seen(dict(HOOK_FAILED, status="ROLLBACK_IN_PROGRESS")) is None
 
 
 def test_every_production_step_is_recorded_with_its_weight():
-    tracker = sd.Tracker(ARN)
+    tracker = nd.Tracker(ARN)
     for index, (stage, weight) in enumerate(
         [
             ("SCALE_UP", 0.0),
@@ -208,7 +209,7 @@ def test_every_production_step_is_recorded_with_its_weight():
 
 
 def test_no_production_step_is_recorded_before_anything_shifted_nor_while_rolling_back():
-    tracker = sd.Tracker(ARN)
+    tracker = nd.Tracker(ARN)
     for index, (status, weight) in enumerate(
         [
             # The stage is already named, its weights not applied yet: nothing shifted, no step.
@@ -246,7 +247,7 @@ def test_services_followed_by_their_service_deployment_are_described_again_at_th
 
     monkeypatch.setattr(api, "describe_services", describe_services)
     followed = rollout.Target(options={"cluster": "prod", "service": "web"}, label="prod/web")
-    followed.tracker = sd.Tracker(ARN)
+    followed.tracker = nd.Tracker(ARN)
     followed.deployment_id = "ecs-svc/1"
     followed.current = {
         "serviceName": "web",

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.diff import differences
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live import align_identifiers, plan_item
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_compare import align_identifiers, plan_item
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_normalize import (
     KEYED_LISTS,
     normalize_task_definition,

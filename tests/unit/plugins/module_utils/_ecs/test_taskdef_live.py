@@ -5,11 +5,9 @@ from __future__ import annotations
 import botocore.exceptions
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import AnsibleECSError
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live import (
-    desired_definition,
-    register_once,
-)
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import AnsibleECSError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_compare import desired_definition
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live import register_once
 
 DECLARED = {
     "family": "web",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.images import image_problem, split_image
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_validate import (
     prepare_declared_definition,

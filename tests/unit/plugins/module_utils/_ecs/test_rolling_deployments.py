@@ -1,4 +1,4 @@
-"""Deployment predicates over real DescribeServices shapes, and the polling loop on a fake clock."""
+"""Rolling deployment predicates over real DescribeServices shapes."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_waiter import (
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.rolling_deployments import (
+    circuit_breaker_rolls_back,
+    deployment_state,
+    primary_in_progress,
+    replacement_settled,
+)
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.vocabulary import (
     COMPLETED,
     FAILED,
     IN_PROGRESS,
     MISSING,
     REPLACED,
-    circuit_breaker_rolls_back,
-    deployment_state,
-    poll,
-    primary_in_progress,
-    replacement_settled,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "service_web_described.json"
@@ -134,60 +135,3 @@ def test_circuit_breaker_rollback_needs_both_flags():
     assert circuit_breaker_rolls_back(service(breaker=(True, True)))
     assert not circuit_breaker_rolls_back(service(breaker=(True, False)))
     assert not circuit_breaker_rolls_back(None)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_first_check_is_immediate_and_done_means_no_sleep():
-    clock = FakeClock()
-    ok, seen, elapsed = poll(
-        lambda: "ready", lambda value: value == "ready", 110.0, 2.0, clock=clock, sleep=clock.sleep
-    )
-    assert (ok, seen, elapsed) == (True, "ready", 0.0)
-    assert clock.sleeps == []
-
-
-def test_polls_every_interval_until_done():
-    clock = FakeClock()
-    answers = iter([IN_PROGRESS, IN_PROGRESS, COMPLETED])
-    ok, seen, elapsed = poll(
-        lambda: next(answers), lambda s: s == COMPLETED, 200.0, 2.0, clock=clock, sleep=clock.sleep
-    )
-    assert (ok, seen, elapsed) == (True, COMPLETED, 4.0)
-    assert clock.sleeps == [2.0, 2.0]
-
-
-def test_timeout_makes_a_last_check_at_the_deadline_and_never_oversleeps():
-    clock = FakeClock()
-    checks: list[float] = []
-
-    def fetch() -> str:
-        checks.append(clock.now)
-        return IN_PROGRESS
-
-    ok, seen, elapsed = poll(fetch, lambda s: s == COMPLETED, 105.0, 2.0, clock=clock, sleep=clock.sleep)
-    assert not ok
-    assert seen == IN_PROGRESS
-    assert checks == [100.0, 102.0, 104.0, 105.0]
-    assert clock.sleeps == [2.0, 2.0, 1.0]
-    assert elapsed == 5.0
-
-
-def test_a_spent_deadline_still_checks_once():
-    clock = FakeClock()
-    ok, _seen, _elapsed = poll(lambda: COMPLETED, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
-    assert ok
-    ok, _seen, _elapsed = poll(lambda: IN_PROGRESS, lambda s: s == COMPLETED, 50.0, 2.0, clock=clock, sleep=clock.sleep)
-    assert not ok
-    assert clock.sleeps == []

@@ -1,28 +1,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure predicates over DescribeServices items, and one polling loop.
+"""Pure: where a rolling deployment stands, read from one DescribeServices item. Knowledge layer.
 
 A rollout is followed through ITS deployment, found by id, and that deployment's ``rolloutState``. botocore's
 ``services_stable`` waiter only checks that one deployment runs the desired count, so it reports success after
 ECS's circuit breaker rolled a failed deployment back; nothing here relies on it.
+
+Every function answers one of the constants of ``vocabulary`` (IN_PROGRESS, COMPLETED, FAILED, REPLACED, MISSING)
+or a yes/no; the polling itself is ``waiting.poll``.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Any, Callable
-
-IN_PROGRESS = "IN_PROGRESS"
-COMPLETED = "COMPLETED"
-FAILED = "FAILED"
-# Our deployment is no longer PRIMARY and never reported FAILED: another deployment took its place.
-REPLACED = "REPLACED"
-# The service is gone (deleted, or INACTIVE).
-MISSING = "MISSING"
-
-STEADY_STATE_SUFFIX = "has reached a steady state."
+from .vocabulary import COMPLETED, FAILED, IN_PROGRESS, MISSING, REPLACED
 
 
 def primary_deployment(service: dict | None) -> dict | None:
+    """The PRIMARY deployment of a DescribeServices item, or None (a service being created may have none)."""
     for deployment in (service or {}).get("deployments") or []:
         if deployment.get("status") == "PRIMARY":
             return deployment
@@ -97,39 +90,3 @@ def replacement_settled(service: dict | None, replaced_id: str) -> bool:
 def circuit_breaker_rolls_back(service: dict | None) -> bool:
     breaker = ((service or {}).get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}
     return bool(breaker.get("enable")) and bool(breaker.get("rollback"))
-
-
-def poll(
-    fetch: Callable[[], Any],
-    done: Callable[[Any], bool],
-    deadline: float,
-    interval: float,
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> tuple[bool, Any, float]:
-    """Call ``fetch`` until ``done`` says yes about what it returned, or ``deadline`` passes.
-
-    The first check is immediate, and the last one happens at the deadline itself: a rollout that finishes in
-    the final interval is not reported as a timeout.
-
-    Args:
-        fetch: reads the current state (DescribeServices).
-        done: pure predicate over what ``fetch`` returned.
-        deadline: a ``clock()`` value after which no more checks are made. One deadline serves a whole run.
-        interval: seconds between checks.
-        clock: monotonic seconds; injected by tests.
-        sleep: injected by tests.
-
-    Returns:
-        ``(ok, last_seen, elapsed)``. ``ok`` is False on timeout; nothing is raised.
-    """
-    start = clock()
-    while True:
-        seen = fetch()
-        if done(seen):
-            return True, seen, clock() - start
-        remaining = deadline - clock()
-        if remaining <= 0:
-            return False, seen, clock() - start
-        sleep(min(interval, remaining))

@@ -1,0 +1,48 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one way a driftless.ecs module runs. Entry layer: only the files in plugins/modules import it.
+
+Every orchestration function has the same shape::
+
+    run(client, params, *, check_mode, diff, clock, **clients) -> dict
+
+``execute`` builds the clients, calls it, and turns its answer or its error into the module's result. Every
+failure goes through ``fail_with_result``, so the partial result an error carries (what was written, what was
+rolled back, each service's outcome) always reaches the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NoReturn
+
+from .api import connect
+from .exceptions import AnsibleECSError
+from .waiting import Clock
+
+
+def execute(module: Any, run: Callable[..., dict], *, clients: tuple[str, ...] = ()) -> NoReturn:
+    """Run ``run`` for ``module`` and exit with its result, or fail with the error's message and partial result.
+
+    Args:
+        module: the AnsibleAWSModule.
+        run: an orchestration function of the shape above.
+        clients: other AWS services the run reads, passed as keyword arguments named after them (``elbv2``).
+    """
+    extra = {service: connect(module, service) for service in clients}
+    try:
+        result = run(
+            connect(module), module.params, check_mode=module.check_mode, diff=module._diff, clock=Clock(), **extra
+        )
+    except AnsibleECSError as error:
+        fail_with_result(module, error)
+    module.exit_json(**result)
+
+
+def fail_with_result(module: Any, error: AnsibleECSError) -> NoReturn:
+    """Fail the module with the error's message and the partial result it carries.
+
+    ``AnsibleAWSModule.fail_json_aws_error`` drops the error's ``kwargs``; the result must still tell what happened
+    before the failure (what was registered, rolled back, the deployments seen, per-service results).
+    """
+    if error.exception is not None:
+        module.fail_json_aws(error.exception, msg=error.message, **error.kwargs)
+    module.fail_json(msg=error.message, **error.kwargs)
