@@ -100,7 +100,7 @@ sandbox: venv ## Run the sandbox in the foreground on SANDBOX_PORT (Ctrl-C stops
 demo: install ## The whole story against the local sandbox, no AWS account needed
 	PATH="$(abspath $(BIN)):$$PATH" SANDBOX_PORT=$(SANDBOX_PORT) INSTALL_ROOT=$(INSTALL_ROOT) demo/run.sh
 
-bench: venv ## Benchmarks: call counts and timings against the sandbox
+bench: venv $(DEV_COLLECTIONS)/ansible_collections/driftless/ecs ## Benchmarks: call counts and timings against the sandbox
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m bench
 
 clean: ## Remove build output and caches (keeps .venv)

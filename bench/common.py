@@ -10,8 +10,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import COLLECTIONS_ROOT
-from tests.support.sandbox_process import Sandbox, start_sandbox
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+from sandbox.launcher import REPO_ROOT, Sandbox, start_sandbox
+
+# The checkout on a collections path, as `make bench` links it (the Makefile's DEV_COLLECTIONS): playbooks and the
+# in-process engine benchmarks resolve driftless.ecs from the working tree.
+COLLECTIONS_ROOT = str(REPO_ROOT / ".cache" / "dev-collections")
+if not (Path(COLLECTIONS_ROOT) / "ansible_collections" / "driftless" / "ecs").exists():
+    raise SystemExit(f"{COLLECTIONS_ROOT} does not link the checkout: run the benchmarks with `make bench`")
+_AnsibleCollectionFinder(paths=[COLLECTIONS_ROOT])._install()
 
 __all__ = ["COLLECTIONS_ROOT", "Sandbox", "ecs_calls", "run_playbook", "start_sandbox"]
 

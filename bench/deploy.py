@@ -22,7 +22,7 @@ if __package__ in (None, ""):
 import boto3
 
 from bench.common import ecs_calls, run_playbook, start_sandbox
-from tests.support.sandbox_process import AWS_TEST_ENV
+from sandbox.launcher import AWS_TEST_ENV
 
 SERVICES = 20
 TASK_START_DELAY = 0.5

@@ -25,7 +25,7 @@ import boto3
 from botocore.config import Config
 
 from bench.common import ecs_calls, run_playbook, start_sandbox
-from tests.support.sandbox_process import AWS_TEST_ENV
+from sandbox.launcher import AWS_TEST_ENV
 
 POLL_INTERVAL = 1.0
 TASK_START_DELAY = 1.0
@@ -46,16 +46,13 @@ NOOP_PLAYBOOK = """
 
 
 def _engine():
-    # Imported here: tests.conftest (through bench.common) installs the collection loader first.
-    from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper  # noqa: PLC0415
-
+    # Imported here: bench.common installs the collection loader first.
     from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import (  # noqa: PLC0415
         service_rollout_argument_spec,
     )
-    from ansible_collections.driftless.ecs.plugins.module_utils._ecs.common import READ_RETRY  # noqa: PLC0415
-    from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run_rollout  # noqa: PLC0415
+    from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run  # noqa: PLC0415
 
-    return RetryingBotoClientWrapper, READ_RETRY, service_rollout_argument_spec, run_rollout
+    return service_rollout_argument_spec, run
 
 
 def _client(sandbox):
@@ -99,7 +96,7 @@ def _completed_at(service: dict, deployment_id: str) -> datetime.datetime:
 
 
 def _rollout(engine, client, names: list[str], task_definition: str) -> tuple[float, dict]:
-    wrapper, retry, spec, run_rollout = engine
+    spec, run_rollout = engine
     params = {name: option.get("default") for name, option in spec().items()}
     params.update(cluster="bench", task_definition=task_definition, poll_interval=POLL_INTERVAL, wait_timeout=300)
     if len(names) == 1:
@@ -107,7 +104,7 @@ def _rollout(engine, client, names: list[str], task_definition: str) -> tuple[fl
     else:
         params["services"] = [{"service": name} for name in names]
     started = time.monotonic()
-    result = run_rollout(wrapper(client, retry), params)
+    result = run_rollout(client, params)
     return time.monotonic() - started, result
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.support.sandbox_process import start_sandbox  # noqa: E402 - needs the repository on sys.path
+from sandbox.launcher import start_sandbox  # noqa: E402 - needs the repository on sys.path
 
 
 def main(names: list[str]) -> int:

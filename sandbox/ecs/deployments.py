@@ -413,17 +413,3 @@ class RollingController:
             primary.view_status = "SUCCESSFUL"
         service.last_completed = primary
         service.add_event(f"(service {service.name}) (deployment {primary.id}) deployment completed.")
-
-
-def ecs_controller(store: EcsStore, service: Service) -> RollingController:
-    """The ECS deployment controller: rolling, or blue/green/linear/canary by the PRIMARY deployment's strategy."""
-    # Imported here: the blue/green controller builds on this module.
-    from sandbox.ecs.blue_green import BlueGreenController, uses_blue_green  # noqa: PLC0415
-
-    primary = service.deployments[0] if service.deployments else None
-    if primary is not None and uses_blue_green(primary.deployment_configuration):
-        return BlueGreenController(store, service)
-    return RollingController(store, service)
-
-
-CONTROLLERS = {"ECS": ecs_controller}

@@ -16,6 +16,7 @@ from moto.ec2.models import ec2_backends
 
 from sandbox.ecs import blue_green
 from sandbox.ecs import deployments as rolling
+from sandbox.ecs.controllers import CONTROLLERS, controller_for
 from sandbox.ecs.deployments import Deployment
 from sandbox.ecs.errors import (
     invalid_parameter,
@@ -268,7 +269,7 @@ def _new_service_config(store: EcsStore, params: dict[str, Any], definition: Tas
     if config["loadBalancers"]:
         config.setdefault("healthCheckGracePeriodSeconds", 0)
     controller = config["deploymentController"].get("type", "ECS")
-    if controller not in rolling.CONTROLLERS:
+    if controller not in CONTROLLERS:
         raise invalid_parameter(f"The {controller} deployment controller is not supported by the sandbox.")
     return config
 
@@ -329,7 +330,7 @@ def update_service(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
             value = _deployment_configuration(value, config["deploymentConfiguration"], daemon)
         elif key == "networkConfiguration":
             value = _network_configuration(store, value)
-        elif key == "deploymentController" and value.get("type", "ECS") not in rolling.CONTROLLERS:
+        elif key == "deploymentController" and value.get("type", "ECS") not in CONTROLLERS:
             raise invalid_parameter(f"The {value.get('type')} deployment controller is not supported by the sandbox.")
         changes[key] = value
     if changes.get("capacityProviderStrategy"):
@@ -421,8 +422,7 @@ def tick(store: EcsStore) -> None:
         if service.status == "INACTIVE":
             continue
         tasks = grouped.pop((service.cluster_name, service.group), [])
-        controller_type = service.config["deploymentController"].get("type", "ECS")
-        rolling.CONTROLLERS.get(controller_type, rolling.RollingController)(store, service).step(tasks)
+        controller_for(store, service).step(tasks)
         if service.status == "DRAINING" and not any(task.active for task in tasks):
             service.status = "INACTIVE"
             service.deployments = []

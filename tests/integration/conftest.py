@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.launcher import start_sandbox
 from tests.support.playbooks import ansible_playbook_env
-from tests.support.sandbox_process import start_sandbox
 
 TARGETS = Path(__file__).resolve().parent / "targets"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.launcher import start_sandbox
 from tests.conftest import REPO_ROOT
 from tests.support.playbooks import ansible_playbook_env
-from tests.support.sandbox_process import start_sandbox
 
 TARGETS = Path(__file__).resolve().parent / "targets"
 SETUP_PLAYBOOK = REPO_ROOT / "tests" / "integration" / "targets" / "deploy_role_setup.yml"

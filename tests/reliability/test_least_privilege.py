@@ -15,6 +15,7 @@ from parliament import analyze_policy_string
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.policy import deploy_policy
+from sandbox.launcher import AWS_TEST_ENV, Sandbox, free_port
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import (
     CLUSTER,
@@ -24,7 +25,6 @@ from tests.reliability.conftest import (
     service_declaration,
 )
 from tests.support.aws import client
-from tests.support.sandbox_process import AWS_TEST_ENV, Sandbox, free_port
 from tests.unit.plugins.module_utils._ecs.test_policy import ACCOUNT, CANARY, DECLARED, REGION
 
 DEPLOY_PLAYBOOK = REPO_ROOT / "playbooks" / "deploy.yml"

@@ -26,8 +26,8 @@ import boto3
 import pytest
 import yaml
 
+from sandbox.launcher import start_sandbox
 from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
-from tests.support.sandbox_process import start_sandbox
 
 BIN = Path(sys.executable).parent
 REGION = "us-east-1"

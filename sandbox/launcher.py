@@ -1,4 +1,5 @@
-"""Start and stop a private sandbox for a test session (one per pytest-xdist worker)."""
+"""Start and stop a private sandbox process from Python: the tests (one per pytest-xdist worker), the benchmarks,
+the molecule runner and the demo helpers use it. Loopback only; the process is this launcher's child."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 AWS_TEST_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
