@@ -48,4 +48,4 @@ def test_bad_input_to_the_roles_fails_naming_the_problem_and_writes_nothing(clea
 
     assert run.rc == 0, run.output[-8000:]
     assert writes(calls) == {}, calls
-    assert len(re.findall(r"^included: .*role_case.yml for localhost => \(item=", run.output, re.MULTILINE)) == 22
+    assert len(re.findall(r"^included: .*role_case.yml for localhost => \(item=", run.output, re.MULTILINE)) == 25

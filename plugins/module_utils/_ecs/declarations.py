@@ -12,7 +12,9 @@ import copy
 import json
 from typing import Any
 
+from .args import SERVICE_ARG_SPEC
 from .exceptions import ECSValidationError
+from .shapes import unknown_key_message
 from .vocabulary import (
     DEPLOYMENT_STRATEGIES,
     ECS_CONTROLLER,
@@ -34,6 +36,33 @@ BLUE_GREEN_LOAD_BALANCER_KEYS = (
     "test_host_headers",
     "infrastructure_role_name",
 )
+# The keys of an ecs_services item and of its blocks (docs/ecs_services.md). ``service`` takes ecs_service_rollout's
+# options (args.SERVICE_ARG_SPEC), checked to the last nested key.
+ITEM_KEYS = (
+    "name",
+    "cluster",
+    "task_definition",
+    "task_definition_file",
+    "main_container",
+    "service",
+    "load_balancer",
+    "task_role",
+    "execution_role_name",
+    "log_group",
+)
+LOAD_BALANCER_KEYS = (
+    "listener_arn",
+    "vpc_id",
+    "container_name",
+    "container_port",
+    "priority",
+    "path_patterns",
+    "host_headers",
+    "health_check_path",
+    "target_group_name",
+    *BLUE_GREEN_LOAD_BALANCER_KEYS,
+)
+TASK_ROLE_KEYS = ("name", "policy_statements")
 
 
 def parse_task_definition_file(text: str, path: str, where: str) -> dict:
@@ -88,6 +117,7 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
     where = f"ecs_services[{name}]" if isinstance(name, str) and name else f"ecs_services[{index}]"
     if not isinstance(name, str) or not ECS_NAME_PATTERN.match(name):
         raise ECSValidationError(f"{where}.name must be 1 to 255 letters, digits, hyphens or underscores")
+    check_known_keys(item, where)
     cluster = item.get("cluster")
     if not isinstance(cluster, str) or not ECS_NAME_PATTERN.match(cluster):
         raise ECSValidationError(f"{where}.cluster must be 1 to 255 letters, digits, hyphens or underscores")
@@ -158,6 +188,43 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
                     f"service.deployment_configuration.strategy is {strategy}"
                 )
     return plan
+
+
+def check_known_keys(item: dict, where: str) -> None:
+    """Name the first key of an ecs_services item, or of its service, load_balancer or task_role block, that nothing
+    reads, with the closest known one: a misspelled option is an error before anything is read or written.
+
+    Raises:
+        ECSValidationError: ``ecs_services[api].service.desired_cout is not a known key; did you mean 'desired_count'?``
+    """
+    _check_keys(item, ITEM_KEYS, where)
+    for block, known in (("load_balancer", LOAD_BALANCER_KEYS), ("task_role", TASK_ROLE_KEYS)):
+        if isinstance(item.get(block), dict):
+            _check_keys(item[block], known, f"{where}.{block}")
+    if isinstance(item.get("service"), dict):
+        _check_options(item["service"], SERVICE_ARG_SPEC, f"{where}.service")
+
+
+def _check_keys(block: dict, known: Any, where: str) -> None:
+    for key in block:
+        if key not in known:
+            raise ECSValidationError(unknown_key_message(f"{where}.{key}", key, known, "is not a known key"))
+
+
+def _check_options(values: dict, spec: dict, where: str) -> None:
+    """Check ``values`` against an argument spec, recursing into the suboptions of dicts and lists of dicts."""
+    known = {alias: name for name, option in spec.items() for alias in (name, *option.get("aliases", []))}
+    _check_keys(values, known, where)
+    for key, value in values.items():
+        options = spec[known[key]].get("options")
+        if not options:
+            continue
+        if isinstance(value, dict):
+            _check_options(value, options, f"{where}.{key}")
+        elif isinstance(value, list):
+            for index, element in enumerate(value):
+                if isinstance(element, dict):
+                    _check_options(element, options, f"{where}.{key}[{index}]")
 
 
 def _strategy(service: dict, where: str) -> str:

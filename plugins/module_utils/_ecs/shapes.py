@@ -119,11 +119,16 @@ def _coerce_float(value: Any, path: str) -> float:
 
 
 def _unknown_field_message(path: str, key: Any, known: list[str]) -> str:
-    message = f"{path}.{key} is not a field the ECS API knows"
+    return unknown_key_message(f"{path}.{key}", key, known, "is not a field the ECS API knows", "known fields")
+
+
+def unknown_key_message(where: str, key: Any, known: Any, problem: str, listing: str = "known keys") -> str:
+    """``where`` and ``problem``, then the closest known key ("did you mean ...?"), or every known key."""
+    known = sorted(str(name) for name in known)
     close = difflib.get_close_matches(str(key), known, n=1)
     if close:
-        return f"{message}; did you mean {close[0]!r}?"
-    return f"{message}; known fields: {', '.join(sorted(known))}"
+        return f"{where} {problem}; did you mean {close[0]!r}?"
+    return f"{where} {problem}; {listing}: {', '.join(known)}"
 
 
 def _type_name(value: Any) -> str:

@@ -99,3 +99,55 @@ def test_malformed_json_file_names_the_file():
         ECSValidationError, match=r"ecs_services\[web\].task_definition_file taskdefs/web.json is not valid JSON"
     ):
         resolve_services([WEB], "111122223333", file_contents={"web": '{"family": "x",'})
+
+
+MISSPELLED = [
+    (
+        {**WORKER, "service": {"desired_cout": 2}},
+        "ecs_services[worker].service.desired_cout is not a known key; did you mean 'desired_count'?",
+    ),
+    (
+        {key: value for key, value in WEB.items() if key != "task_definition_file"}
+        | {"task_defintion_file": "taskdefs/web.json"},
+        "ecs_services[web].task_defintion_file is not a known key; did you mean 'task_definition_file'?",
+    ),
+    (
+        {**WEB, "load_balancer": {**WEB["load_balancer"], "prority": 10}},
+        "ecs_services[web].load_balancer.prority is not a known key; did you mean 'priority'?",
+    ),
+    (
+        {**WEB, "task_role": {"policy_statement": []}},
+        "ecs_services[web].task_role.policy_statement is not a known key; did you mean 'policy_statements'?",
+    ),
+    (
+        {**WORKER, "service": {"deployment_configuration": {"maximum_precent": 200}}},
+        "ecs_services[worker].service.deployment_configuration.maximum_precent is not a known key; "
+        "did you mean 'maximum_percent'?",
+    ),
+    (
+        {**WORKER, "service": {"network_configuration": {"subnet": ["subnet-1"]}}},
+        "ecs_services[worker].service.network_configuration.subnet is not a known key; did you mean 'subnets'?",
+    ),
+    (
+        {**WORKER, "service": {"capacity_provider_strategy": [{"capacity_provider": "FARGATE", "wieght": 1}]}},
+        "ecs_services[worker].service.capacity_provider_strategy[0].wieght is not a known key; did you mean 'weight'?",
+    ),
+    (
+        {**WORKER, "zzz": 1},
+        "ecs_services[worker].zzz is not a known key; known keys: cluster, execution_role_name, load_balancer, "
+        "log_group, main_container, name, service, task_definition, task_definition_file, task_role",
+    ),
+]
+
+
+@pytest.mark.parametrize(("item", "message"), MISSPELLED, ids=[case[1].split(" ")[0] for case in MISSPELLED])
+def test_a_misspelled_key_is_named_with_its_path_and_a_suggestion(item, message):
+    with pytest.raises(ECSValidationError) as raised:
+        _resolve(item)
+    assert raised.value.message == message
+
+
+def test_every_documented_key_and_option_alias_is_known():
+    service = {"name": "worker", "desired_count": 1, "deployment_configuration": {"alarms": None}, "tags": {"a": "b"}}
+    item = {**WORKER, "main_container": "worker", "execution_role_name": "x", "log_group": "/x", "service": service}
+    assert _resolve(item)[0]["service"]["desired_count"] == 1
