@@ -14,6 +14,8 @@ description:
     live revision and reports no change.
   - Drift is adopted. A container not named in O(images) keeps the image that runs live, so a deploy made by an
     outside pipeline (CI job, CodePipeline, ecs-deploy) is never undone by a playbook that remembers an older image.
+    Each live image kept over a different declared one is listed in RV(drift) and shown as a warning, so it is
+    seen without C(-v).
   - Both sides are compared in a canonical form. Read-only fields are dropped, the defaults ECS fills in are
     applied to both sides (container C(cpu) 0, C(essential) true, port protocol C(tcp), C(hostPort) under
     C(awsvpc), C(networkMode) C(bridge), health check interval, timeout and retries, runtime platform...), units

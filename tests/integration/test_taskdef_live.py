@@ -68,6 +68,10 @@ VARIANTS = [
 def test_bootstrap_idempotence_drift_images_and_check_mode(clean_sandbox):
     run = run_playbook(clean_sandbox, "taskdef_live.yml")
     assert run.rc == 0, run.output
+    # The live image kept over the declared one is shown without -v, once, as a warning.
+    kept = "container app keeps the live image example/web:2.0 (declared: nginx:1.27)"
+    warnings = [line for line in run.output.splitlines() if "[WARNING]" in line and kept in line]
+    assert len(warnings) == 1, run.output
 
 
 def test_each_field_changed_alone_registers_exactly_one_revision(clean_sandbox):

@@ -5,7 +5,8 @@ Every orchestration function has the same shape::
 
     run(client, params, *, check_mode, diff, clock, **clients) -> dict
 
-``execute`` builds the clients, calls it, and turns its answer or its error into the module's result. Every
+``execute`` builds the clients, calls it, and turns its answer or its error into the module's result. A ``warnings``
+list in the answer is shown as Ansible warnings, in the task's normal output (not only with ``-v``). Every
 failure goes through ``fail_with_result``, so the partial result an error carries (what was written, what was
 rolled back, each service's outcome) always reaches the user.
 """
@@ -34,6 +35,8 @@ def execute(module: Any, run: Callable[..., dict], *, clients: tuple[str, ...] =
         )
     except AnsibleECSError as error:
         fail_with_result(module, error)
+    for warning in result.pop("warnings", None) or []:
+        module.warn(warning)
     module.exit_json(**result)
 
 

@@ -242,6 +242,20 @@ def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = Fal
     if not diff:
         for result in results:
             result.pop("diff")
+    warnings = [drift_warning(result, kept) for result in results for kept in result["drift"]]
     if listed:
-        return {"changed": any(result["changed"] for result in results), "results": results}
-    return results[0]
+        answer = {"changed": any(result["changed"] for result in results), "results": results}
+    else:
+        answer = dict(results[0])
+    if warnings:
+        answer["warnings"] = warnings
+    return answer
+
+
+def drift_warning(result: dict, kept: dict) -> str:
+    """One line about a live image kept over the declared one: an outside deploy, shown without ``-v``."""
+    where = f"{result['cluster']}/{result['service']}" if result.get("service") else result["family"]
+    return (
+        f"{where}: container {kept['container']} keeps the live image {kept['live']} (declared: {kept['declared']}); "
+        "give images (deploy_image) to deploy another one, or force_bootstrap_image to go back to the declared one"
+    )
