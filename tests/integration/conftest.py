@@ -51,7 +51,10 @@ class PlaybookRun:
         return found
 
 
-def run_playbook(sandbox, playbook: str, extra_vars: dict | None = None, *, json_output=False, args=()) -> PlaybookRun:
+def run_playbook(
+    sandbox, playbook: str, extra_vars: dict | None = None, *, json_output=False, args=(), cwd=None
+) -> PlaybookRun:
+    """Run a playbook of targets/ with ansible-playbook, started in ``cwd`` (default: this process's directory)."""
     env = ansible_playbook_env(sandbox, json_output=json_output)
     variables = {"sandbox_url": sandbox.url, **(extra_vars or {})}
     command = [
@@ -65,5 +68,5 @@ def run_playbook(sandbox, playbook: str, extra_vars: dict | None = None, *, json
         json.dumps(variables),
         *args,
     ]
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=cwd)
     return PlaybookRun(completed.returncode, completed.stdout + completed.stderr)

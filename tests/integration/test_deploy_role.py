@@ -6,7 +6,7 @@ import json
 
 import boto3
 
-from tests.integration.conftest import run_playbook
+from tests.integration.conftest import TARGETS, run_playbook
 
 WRITE_PREFIXES = ("Create", "Register", "Update", "Delete", "Deregister", "Put", "Tag", "Untag")
 
@@ -82,8 +82,10 @@ def test_deploy_role(clean_sandbox, tmp_path):
     assert again.rc == 0, again.output
     assert "changed=0" in again.output, again.output
 
-    # A failing image: rolled back, reported, and the run fails.
+    # A failing image: rolled back, reported, and the run fails. The report's path is relative: it lands in the
+    # directory ansible-playbook was started in, not beside the playbook, and the path written is printed.
     clean_sandbox.control("failing-images", {"patterns": ["*:broken"]})
+    report.unlink()
     broken = run_playbook(
         clean_sandbox,
         "deploy_role.yml",
@@ -91,12 +93,15 @@ def test_deploy_role(clean_sandbox, tmp_path):
             **network,
             "deploy_service": "web",
             "deploy_image": "public.ecr.aws/nginx/nginx:broken",
-            "deploy_report_file": str(report),
+            "deploy_report_file": "report.json",
         },
+        cwd=tmp_path,
     )
     assert broken.rc != 0, broken.output
     assert "it-deploy/web: rolled back" in broken.output
     assert json.loads(report.read_text())["services"][0]["rolled_back"] is True
+    assert f"Deploy report written to {report}" in broken.output
+    assert not (TARGETS / "report.json").exists()
     assert _live_image(clean_sandbox, "web") == "public.ecr.aws/nginx/nginx:1.28"
 
 

@@ -147,9 +147,9 @@ def playbook_command(
     return command, full_env
 
 
-def run_playbook(sandbox, playbook, extra_vars=None, *, json_output=False, args=(), env=None) -> PlaybookRun:
+def run_playbook(sandbox, playbook, extra_vars=None, *, json_output=False, args=(), env=None, cwd=None) -> PlaybookRun:
     command, full_env = playbook_command(sandbox, playbook, extra_vars, json_output=json_output, args=args, env=env)
-    completed = subprocess.run(command, env=full_env, capture_output=True, text=True, check=False)
+    completed = subprocess.run(command, env=full_env, capture_output=True, text=True, check=False, cwd=cwd)
     return PlaybookRun(completed.returncode, completed.stdout + completed.stderr)
 
 

@@ -95,12 +95,15 @@ def test_the_deploy_playbook_runs_with_only_the_produced_policy(enforcing_sandbo
     iam.create_user(UserName="ci-deployer")
     keys = iam.create_access_key(UserName="ci-deployer")["AccessKey"]
     policy_file = tmp_path / "policy.json"
+    # A relative output file lands where ansible-playbook started, and the path written is printed.
     attached = run_playbook(
         sandbox,
         "iam_policy.yml",
-        {"ecs_services": services, "iam_policy_user": "ci-deployer", "iam_policy_output_file": str(policy_file)},
+        {"ecs_services": services, "iam_policy_user": "ci-deployer", "iam_policy_output_file": policy_file.name},
+        cwd=tmp_path,
     )
     assert attached.rc == 0, attached.output[-3000:]
+    assert f"Policy document written to {policy_file}" in attached.output
     document = json.loads(policy_file.read_text())
     stored = iam.get_user_policy(UserName="ci-deployer", PolicyName="driftless-ecs-deploy")["PolicyDocument"]
     assert (json.loads(stored) if isinstance(stored, str) else stored) == document
