@@ -65,6 +65,20 @@ def test_too_long_cluster_name_fails_before_any_write(clean_sandbox):
     assert _writes(clean_sandbox) == {}
 
 
+def test_an_environment_playbook_without_a_target_fails_naming_the_groups(clean_sandbox):
+    """No environment is guessed: without -e target, or with one that matches nothing, nothing runs."""
+    missing = _bootstrap(clean_sandbox, {})
+    wrong = _bootstrap(clean_sandbox, {"target": "dve"})
+
+    groups = "the inventory's groups: dev, prod, staging"
+    assert missing.rc != 0, missing.output
+    assert f"name the environment with -e target=<inventory group>; {groups}" in missing.output, missing.output
+    assert wrong.rc != 0, wrong.output
+    assert f"target dve matches no group or host of the inventory; {groups}" in wrong.output, wrong.output
+    assert "TASK [driftless.ecs.bootstrap" not in missing.output + wrong.output
+    assert _writes(clean_sandbox) == {}
+
+
 def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     first = _bootstrap(clean_sandbox, environment)
     assert first.rc == 0, first.output
