@@ -71,7 +71,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - driftless.ecs.boto3
 """
 
 EXAMPLES = r"""

@@ -19,6 +19,10 @@ from .api import connect
 from .exceptions import AnsibleECSError
 from .waiting import Clock
 
+# The first SDK that models ECS native blue/green, linear and canary deployments (see doc_fragments/boto3.py).
+MINIMUM_BOTO3 = "1.43.10"
+MINIMUM_BOTOCORE = "1.43.10"
+
 
 def execute(module: Any, run: Callable[..., dict], *, clients: tuple[str, ...] = ()) -> NoReturn:
     """Run ``run`` for ``module`` and exit with its result, or fail with the error's message and partial result.
@@ -28,6 +32,11 @@ def execute(module: Any, run: Callable[..., dict], *, clients: tuple[str, ...] =
         run: an orchestration function of the shape above.
         clients: other AWS services the run reads, passed as keyword arguments named after them (``elbv2``).
     """
+    if not (module.boto3_at_least(MINIMUM_BOTO3) and module.botocore_at_least(MINIMUM_BOTOCORE)):
+        module.fail_json(
+            msg=f"driftless.ecs needs boto3 >= {MINIMUM_BOTO3} and botocore >= {MINIMUM_BOTOCORE} on the host that "
+            "runs the module (pip install -r requirements.txt of the collection)"
+        )
     extra = {service: connect(module, service) for service in clients}
     try:
         result = run(
