@@ -657,3 +657,19 @@ def test_the_filter_returns_the_document_and_turns_errors_into_filter_errors(pla
         deploy_policy(plans, "nowhere", ACCOUNT)
     with pytest.raises(AnsibleFilterError):
         deploy_policy(plans, REGION, ACCOUNT, create_services="maybe")
+
+
+# The README tells every statement ----------------------------------------------------------------------------------
+
+
+def test_the_roles_readme_names_every_statement_the_policy_can_hold(all_plans):
+    """Each Sid of the fullest policy (blue/green plans, every option) is in roles/iam_policy/README.md, and the
+    README names no statement the code cannot produce."""
+    everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    produced = {statement["Sid"] for statement in everything["Statement"]}
+    section = (REPO_ROOT / "roles" / "iam_policy" / "README.md").read_text()
+    section = section[section.index("## What the policy allows") : section.index("## Variables")]
+    in_tables = set(re.findall(r"^\| `([A-Z][A-Za-z]+)` \|", section, re.MULTILINE))
+    in_options = set(re.findall(r"\(`([A-Z][A-Za-z]+)`\)", section))
+    assert len(produced) >= 10
+    assert produced == in_tables | in_options
