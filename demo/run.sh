@@ -34,8 +34,10 @@ export ANSIBLE_COLLECTIONS_PATH="$install_root" ANSIBLE_COLLECTIONS_SCAN_SYS_PAT
 export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_DEPRECATION_WARNINGS=false ANSIBLE_RETRY_FILES_ENABLED=false
 
+# Bold headings on a terminal; plain text in a log or a pipe (and with NO_COLOR set).
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() {
-  printf '\n\033[1m==> %s\033[0m\n    %s\n\n' "$1" "$2"
+  printf '\n%s==> %s%s\n    %s\n\n' "$bold" "$1" "$plain" "$2"
 }
 play() { ansible-playbook -i "$inventory" "$@"; }
 
