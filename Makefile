@@ -21,7 +21,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export ANSIBLE_NOCOLOR ?= 1
 
 .PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit sandbox-tests integration awx-ci reliability molecule test demo sandbox \
-	build install clean bench docs
+	sandbox-start sandbox-stop env build install clean bench docs
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -96,6 +96,18 @@ install: build ## Install the built collection into .cache/collections
 
 sandbox: venv ## Run the sandbox in the foreground on SANDBOX_PORT (Ctrl-C stops it)
 	$(BIN)/python -m sandbox --port $(SANDBOX_PORT)
+
+sandbox-start: venv ## Start the sandbox in the background on SANDBOX_PORT; returns once it answers
+	@$(BIN)/python hack/sandbox_ctl.py start $(SANDBOX_PORT)
+
+sandbox-stop: ## Stop the sandbox that sandbox-start started on SANDBOX_PORT
+	@$(PYTHON) hack/sandbox_ctl.py stop $(SANDBOX_PORT)
+
+env: ## Print the exports that put .venv, the installed collection and the sandbox in reach: eval "$$(make -s env)"
+	@echo 'export PATH="$(abspath $(BIN)):$$PATH"'
+	@echo 'export ANSIBLE_COLLECTIONS_PATH="$(abspath $(INSTALL_ROOT))"'
+	@echo 'export AWS_ENDPOINT_URL=$(SANDBOX_URL) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing'
+	@echo 'export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1'
 
 demo: install ## The whole story against the local sandbox, no AWS account needed
 	PATH="$(abspath $(BIN)):$$PATH" SANDBOX_PORT=$(SANDBOX_PORT) INSTALL_ROOT=$(INSTALL_ROOT) demo/run.sh
