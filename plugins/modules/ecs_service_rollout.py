@@ -499,60 +499,6 @@ EXAMPLES = r"""
         task_definition: worker:42
         desired_count: 4
 
-# Blue/green: ECS starts the new revision behind the alternate target group, moves all production traffic to it at
-# once, bakes for 10 minutes, and rolls back by itself if a hook fails or an alarm triggers during the bake.
-- name: Deploy web blue/green and follow the service deployment to its end
-  driftless.ecs.ecs_service_rollout:
-    cluster: prod
-    service: web
-    task_definition: "{{ web_taskdef.task_definition_arn }}"
-    load_balancers:
-      - target_group_arn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-blue/0123456789abcdef
-        container_name: web
-        container_port: 8080
-        advanced_configuration:
-          alternate_target_group_arn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-green/fedcba9876543210
-          production_listener_rule: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/1a2b3c/4d5e6f/7a8b9c
-          role_arn: arn:aws:iam::123456789012:role/web-ecs-infrastructure
-    deployment_configuration:
-      strategy: BLUE_GREEN
-      bake_time_in_minutes: 10
-    wait_timeout: 1800
-  register: web_release
-
-- name: Show the stages ECS went through and where traffic ended
-  ansible.builtin.debug:
-    msg: "{{ web_release.lifecycle_stages | map(attribute='stage') | list }} / {{ web_release.traffic }}"
-
-# Canary (its load balancer set up like web's above): 10% of production traffic for 15 minutes, then the rest.
-# A PAUSE hook holds the deployment before any
-# production traffic moves, until someone approves it (driftless.ecs.ecs_service_deployment action=continue).
-# wait_until returns as soon as the deployment is held there, so a CI job does not wait for a person.
-- name: Deploy api as a canary, up to the approval
-  driftless.ecs.ecs_service_rollout:
-    cluster: prod
-    service: api
-    task_definition: "{{ api_taskdef.task_definition_arn }}"
-    deployment_configuration:
-      strategy: CANARY
-      canary_configuration:
-        canary_percent: 10
-        canary_bake_time_in_minutes: 15
-      lifecycle_hooks:
-        - target_type: PAUSE
-          lifecycle_stages: [PRE_PRODUCTION_TRAFFIC_SHIFT]
-          timeout_configuration:
-            timeout_in_minutes: 120
-            action: ROLLBACK
-    wait_until: PRE_PRODUCTION_TRAFFIC_SHIFT
-
-- name: After the approval, let it go on and wait for the end
-  driftless.ecs.ecs_service_deployment:
-    cluster: prod
-    service: api
-    action: continue
-    wait: true
-    wait_timeout: 3600
       - service: scheduler
         cluster: batch
         task_definition: scheduler:7
@@ -584,6 +530,61 @@ EXAMPLES = r"""
     cluster: prod
     service: old-api
     state: absent
+
+# Blue/green: ECS starts the new revision behind the alternate target group, moves all production traffic to it at
+# once, bakes for 10 minutes, and rolls back by itself if a hook fails or an alarm triggers during the bake.
+- name: Deploy web blue/green and follow the service deployment to its end
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: web
+    task_definition: "{{ web_taskdef.task_definition_arn }}"
+    load_balancers:
+      - target_group_arn: "{{ web_blue_target_group_arn }}"
+        container_name: web
+        container_port: 8080
+        advanced_configuration:
+          alternate_target_group_arn: "{{ web_green_target_group_arn }}"
+          production_listener_rule: "{{ web_production_rule_arn }}"   # forwards to both groups, 100/0 at first
+          role_arn: arn:aws:iam::123456789012:role/web-ecs-infrastructure
+    deployment_configuration:
+      strategy: BLUE_GREEN
+      bake_time_in_minutes: 10
+    wait_timeout: 1800
+  register: web_release
+
+- name: Show the stages ECS went through and where traffic ended
+  ansible.builtin.debug:
+    msg: "{{ web_release.lifecycle_stages | map(attribute='stage') | list }} / {{ web_release.traffic }}"
+
+# Canary (its load balancer set up like web's above): 10% of production traffic for 15 minutes, then the rest.
+# A PAUSE hook holds the deployment before any production traffic moves, until someone approves it
+# (driftless.ecs.ecs_service_deployment action=continue). wait_until returns as soon as the deployment is held
+# there, so a CI job does not wait for a person.
+- name: Deploy api as a canary, up to the approval
+  driftless.ecs.ecs_service_rollout:
+    cluster: prod
+    service: api
+    task_definition: "{{ api_taskdef.task_definition_arn }}"
+    deployment_configuration:
+      strategy: CANARY
+      canary_configuration:
+        canary_percent: 10
+        canary_bake_time_in_minutes: 15
+      lifecycle_hooks:
+        - target_type: PAUSE
+          lifecycle_stages: [PRE_PRODUCTION_TRAFFIC_SHIFT]
+          timeout_configuration:
+            timeout_in_minutes: 120
+            action: ROLLBACK
+    wait_until: PRE_PRODUCTION_TRAFFIC_SHIFT
+
+- name: After the approval, let it go on and wait for the end
+  driftless.ecs.ecs_service_deployment:
+    cluster: prod
+    service: api
+    action: continue
+    wait: true
+    wait_timeout: 3600
 """
 
 RETURN = r"""
