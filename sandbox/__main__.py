@@ -25,6 +25,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="seconds a draining ECS task takes to reach STOPPED (default 0.5)",
     )
+    parser.add_argument(
+        "--ec2-capacity",
+        choices=["registered", "unlimited"],
+        default=None,
+        help="EC2 tasks run on registered container instances with room, as in ECS (registered, the default), "
+        "or every cluster has room for all of them (unlimited: tests and demos about rollouts, not capacity)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser.parse_args(argv)
 
@@ -36,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         task_start_delay=args.task_start_delay,
         task_stop_delay=args.task_stop_delay,
         verbose=args.verbose,
+        ec2_capacity=args.ec2_capacity,
     )
 
 

@@ -66,11 +66,15 @@ class Sandbox:
             return self.process.wait()
 
 
-def start_sandbox(extra_args: list[str] | None = None, timeout: float = 30.0) -> Sandbox:
+def start_sandbox(
+    extra_args: list[str] | None = None, timeout: float = 30.0, ec2_capacity: str = "unlimited"
+) -> Sandbox:
+    """A sandbox on a free port. Its clusters have room for every EC2 task unless ``ec2_capacity`` is "registered"
+    (ECS's own placement on registered container instances): most callers test rollouts, not capacity."""
     port = free_port()
     env = {**os.environ, **AWS_TEST_ENV}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", str(port), *(extra_args or [])],
+        [sys.executable, "-m", "sandbox", "--port", str(port), "--ec2-capacity", ec2_capacity, *(extra_args or [])],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

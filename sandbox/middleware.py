@@ -235,7 +235,11 @@ class SandboxMiddleware:
                 if value < 0:
                     raise ControlError(f"{key} must not be negative")
                 values[key] = value
-        unknown = set(body) - {"task_start_delay", "task_stop_delay", "stage_seconds"}
+        if "ec2_capacity" in body:
+            if body["ec2_capacity"] not in ("registered", "unlimited"):
+                raise ControlError("ec2_capacity must be 'registered' or 'unlimited'")
+            values["ec2_capacity"] = body["ec2_capacity"]
+        unknown = set(body) - {"task_start_delay", "task_stop_delay", "stage_seconds", "ec2_capacity"}
         if unknown:
             raise ControlError(f"unknown settings: {', '.join(sorted(unknown))}")
         with ecs.LOCK:

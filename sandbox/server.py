@@ -67,11 +67,12 @@ def run(
     task_start_delay: float | None = None,
     task_stop_delay: float | None = None,
     verbose: bool = False,
+    ec2_capacity: str | None = None,
 ) -> int:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     # moto builds URLs for some answers from this; it must name the port we serve on.
     os.environ.setdefault("MOTO_PORT", str(port))
-    ecs.SETTINGS.set_defaults(task_start_delay, task_stop_delay)
+    ecs.SETTINGS.set_defaults(task_start_delay, task_stop_delay, ec2_capacity)
     app = build_app()
     server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
     ticker = Ticker()

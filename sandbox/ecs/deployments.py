@@ -18,6 +18,7 @@ import random
 import string
 from typing import TYPE_CHECKING, Any
 
+from sandbox.ecs import capacity
 from sandbox.ecs.state import EcsStore, epoch, monotonic, random_digits, utcnow
 from sandbox.ecs.taskdefs import TaskDefinition
 from sandbox.ecs.tasks import Placement, Task
@@ -350,6 +351,16 @@ class RollingController:
         placement = primary.placement(service)
         started = []
         for _ in range(count):
+            instance_arn = None
+            if capacity.runs_on_instances(placement):
+                fit = capacity.place(self.store, service.cluster_name, primary.definition)
+                if fit.instance_arn is None:
+                    # ECS keeps trying and says so in the events, now and then rather than at every attempt.
+                    message = capacity.unplaced_event(service.name, fit)
+                    if all(event["message"] != message for event in service.events[:3]):
+                        service.add_event(message)
+                    break
+                instance_arn = fit.instance_arn
             task = Task(
                 self.store,
                 service.cluster_name,
@@ -358,9 +369,12 @@ class RollingController:
                 started_by=primary.id,
                 group=service.group,
                 tags=service.task_tags(primary.definition),
+                container_instance_arn=instance_arn,
             )
             self.store.tasks[task.arn] = task
             started.append(task)
+        if not started:
+            return started
         service.steady = False
         ids = " ".join(f"(task {t.id})" for t in started)
         service.add_event(f"(service {service.name}) has started {len(started)} tasks: {ids}.")

@@ -46,6 +46,9 @@ class Settings:
     minute_seconds: float = 1.0
     # hookTargetArn glob -> "SUCCEEDED" | "FAILED"; Lambda hooks cannot run here, so these are their answers.
     hook_results: dict[str, str] = field(default_factory=dict)
+    # "registered": EC2 tasks run only on registered container instances with room, as in ECS. "unlimited": every
+    # cluster has one instance that everything fits on (tests and demos about rollouts, not capacity).
+    ec2_capacity: str = "registered"
 
     def hook_result(self, target_arn: str | None) -> str:
         """The answer of a Lambda hook: the last matching glob wins, SUCCEEDED when none matches."""
@@ -67,6 +70,7 @@ class Settings:
             "task_start_delay": self.task_start_delay,
             "task_stop_delay": self.task_stop_delay,
             "stage_seconds": self.stage_seconds,
+            "ec2_capacity": self.ec2_capacity,
         }
 
 
@@ -77,16 +81,22 @@ class _SettingsHolder:
         self.defaults = Settings()
         self.current = Settings()
 
-    def set_defaults(self, task_start_delay: float | None, task_stop_delay: float | None) -> None:
+    def set_defaults(
+        self, task_start_delay: float | None, task_stop_delay: float | None, ec2_capacity: str | None = None
+    ) -> None:
         if task_start_delay is not None:
             self.defaults.task_start_delay = task_start_delay
         if task_stop_delay is not None:
             self.defaults.task_stop_delay = task_stop_delay
+        if ec2_capacity is not None:
+            self.defaults.ec2_capacity = ec2_capacity
         self.reset()
 
     def reset(self) -> None:
         self.current = Settings(
-            task_start_delay=self.defaults.task_start_delay, task_stop_delay=self.defaults.task_stop_delay
+            task_start_delay=self.defaults.task_start_delay,
+            task_stop_delay=self.defaults.task_stop_delay,
+            ec2_capacity=self.defaults.ec2_capacity,
         )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sandbox.ecs import capacity
 from sandbox.ecs.errors import cluster_not_found, invalid_parameter
 from sandbox.ecs.state import EcsStore, epoch, monotonic, paginate, settings, utcnow
 from sandbox.ecs.taskdefs import TaskDefinition, resolve_for_service
@@ -52,8 +53,11 @@ class Task:
         group: str,
         tags: list[dict[str, str]] | None = None,
         overrides: dict[str, Any] | None = None,
+        container_instance_arn: str | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex
+        # The EC2 container instance it was placed on (capacity.place); None on Fargate.
+        self.container_instance_arn = container_instance_arn
         self.cluster_name = cluster_name
         self.cluster_arn = store.arn(f"cluster/{cluster_name}")
         self.arn = store.arn(f"task/{cluster_name}/{self.id}")
@@ -169,6 +173,8 @@ class Task:
         }
         if self.started_by:
             result["startedBy"] = self.started_by
+        if self.container_instance_arn:
+            result["containerInstanceArn"] = self.container_instance_arn
         if placement.launch_type:
             result["launchType"] = placement.launch_type
         if placement.capacity_provider:
@@ -330,8 +336,18 @@ def run_task(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     tags = list(params.get("tags") or [])
     if params.get("propagateTags") == "TASK_DEFINITION":
         tags = copy.deepcopy(definition.tags) + tags
-    tasks = []
+    tasks: list[dict[str, Any]] = []
+    failures: list[dict[str, Any]] = []
     for _ in range(count):
+        instance_arn = None
+        if capacity.runs_on_instances(placement):
+            fit = capacity.place(store, cluster, definition)
+            if fit.reason == "NO_INSTANCES":
+                raise invalid_parameter(capacity.NO_INSTANCES)
+            if fit.instance_arn is None:
+                failures.append({"arn": fit.closest_arn, "reason": fit.reason})
+                continue
+            instance_arn = fit.instance_arn
         task = Task(
             store,
             cluster,
@@ -341,10 +357,11 @@ def run_task(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
             group=params.get("group") or f"family:{definition.family}",
             tags=tags,
             overrides=copy.deepcopy(params.get("overrides")),
+            container_instance_arn=instance_arn,
         )
         store.tasks[task.arn] = task
         tasks.append(task.describe())
-    return {"tasks": tasks, "failures": []}
+    return {"tasks": tasks, "failures": failures}
 
 
 def image_digest(image: str) -> str:

@@ -27,6 +27,10 @@ def test_failing_image_without_circuit_breaker_times_out_and_rolls_back(clean_sa
     _run(clean_sandbox, "service_rollout_timeout.yml")
 
 
+def test_an_ec2_service_without_container_instances_fails_saying_why(clean_sandbox):
+    _run(clean_sandbox, "service_rollout_no_capacity.yml")
+
+
 def test_each_setting_changed_alone_updates_then_nothing(clean_sandbox):
     _run(clean_sandbox, "service_rollout_settings.yml")
 

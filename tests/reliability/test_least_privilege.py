@@ -48,7 +48,7 @@ def enforcing_sandbox():
     port = free_port()
     env = {**os.environ, **AWS_TEST_ENV, "INITIAL_NO_AUTH_ACTION_COUNT": "1000000"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.iam_sandbox", "--port", str(port)],
+        [sys.executable, "-m", "tests.reliability.iam_sandbox", "--port", str(port), "--ec2-capacity", "unlimited"],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -20,7 +20,8 @@ from botocore.config import Config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
-FAST = {"task_start_delay": 0.1, "task_stop_delay": 0.05}
+# Clusters have room for every EC2 task, except in the tests of placement itself (test_capacity.py).
+FAST = {"task_start_delay": 0.1, "task_stop_delay": 0.05, "ec2_capacity": "unlimited"}
 
 
 def free_port() -> int:

@@ -69,6 +69,7 @@ def test_reset_clears_every_backend_settings_and_counts(sandbox, aws):
     assert sandbox.request("GET", "throttle")["rate"] == 0
     assert sandbox.request("GET", "faults") == {"faults": []}
     assert sandbox.request("GET", "config")["task_start_delay"] == 1.0
+    assert sandbox.request("GET", "config")["ec2_capacity"] == "registered"  # ECS's own placement
     assert ecs.list_clusters()["clusterArns"] == []
     assert ecs.list_task_definitions()["taskDefinitionArns"] == []
     assert aws("iam").list_roles()["Roles"] == []
@@ -206,7 +207,7 @@ def test_invalid_control_requests_are_rejected(sandbox, path, body):
 
 
 def test_config_changes_the_timing(sandbox):
-    expected = {"task_start_delay": 0.3, "task_stop_delay": 0.2, "stage_seconds": 0.0}
+    expected = {"task_start_delay": 0.3, "task_stop_delay": 0.2, "stage_seconds": 0.0, "ec2_capacity": "unlimited"}
     assert sandbox.post("config", {"task_start_delay": 0.3, "task_stop_delay": 0.2}) == expected
     assert sandbox.request("GET", "config") == expected
     assert sandbox.post("config", {"stage_seconds": 0.4}) == dict(expected, stage_seconds=0.4)

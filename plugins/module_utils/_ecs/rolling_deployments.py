@@ -90,3 +90,20 @@ def replacement_settled(service: dict | None, replaced_id: str) -> bool:
 def circuit_breaker_rolls_back(service: dict | None) -> bool:
     breaker = ((service or {}).get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}
     return bool(breaker.get("enable")) and bool(breaker.get("rollback"))
+
+
+# ECS's service event when no container instance has room for a task (EC2 launch type or capacity providers).
+UNABLE_TO_PLACE = "was unable to place a task"
+
+
+def placement_problem(events: list[dict]) -> str | None:
+    """The newest service event saying ECS could not place a task, among ``events`` (any order), or None.
+
+    A rolling deployment that cannot place its tasks stays IN_PROGRESS without a failure of its own: this event is
+    the only place ECS tells why (no container instance, or not enough CPU, memory or ports on any).
+    """
+    found = [event for event in events if UNABLE_TO_PLACE in (event.get("message") or "")]
+    if not found:
+        return None
+    newest = max(found, key=lambda event: str(event.get("createdAt") or ""))
+    return newest["message"]

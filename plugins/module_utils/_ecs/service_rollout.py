@@ -32,6 +32,7 @@ from .rolling_deployments import (
     deployment_settled,
     deployment_state,
     is_gone,
+    placement_problem,
     primary_deployment,
     primary_in_progress,
     replacement_settled,
@@ -418,7 +419,10 @@ def _follow(client: Any, targets: list[Target], deadline: float, settings: RunSe
 def _failure_message(target: Target) -> str:
     ours = target.deployment_id
     if target.outcome == TIMED_OUT:
-        return f"{target.label}: deployment {ours} did not complete in time"
+        message = f"{target.label}: deployment {ours} did not complete in time"
+        new_events = [event for key, event in target.events.items() if key not in target.baseline_event_ids]
+        problem = placement_problem(new_events)
+        return message + (f"; ECS: {problem}" if problem else "")
     if target.outcome == FAILED:
         reason = (deployment_by_id(target.current, ours) or {}).get("rolloutStateReason")
         return f"{target.label}: deployment {ours} FAILED" + (f" ({reason})" if reason else "")

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.rolling_deployments import (
     circuit_breaker_rolls_back,
     deployment_state,
+    placement_problem,
     primary_in_progress,
     replacement_settled,
 )
@@ -135,3 +136,22 @@ def test_circuit_breaker_rollback_needs_both_flags():
     assert circuit_breaker_rolls_back(service(breaker=(True, True)))
     assert not circuit_breaker_rolls_back(service(breaker=(True, False)))
     assert not circuit_breaker_rolls_back(None)
+
+
+def test_the_newest_placement_problem_is_the_reason_a_rollout_cannot_progress():
+    older = {
+        "id": "1",
+        "createdAt": "2026-12-05T10:00:00+00:00",
+        "message": "(service web) was unable to place a task because no container instance met all of its "
+        "requirements. Reason: No Container Instances were found in your cluster.",
+    }
+    newer = {
+        "id": "2",
+        "createdAt": "2026-12-05T10:05:00+00:00",
+        "message": "(service web) was unable to place a task because no container instance met all of its "
+        "requirements. The closest matching (container-instance 1a2b) has insufficient memory available.",
+    }
+    started = {"id": "3", "createdAt": "2026-12-05T10:06:00+00:00", "message": "(service web) has started 1 tasks."}
+    assert placement_problem([started, older, newer]) == newer["message"]
+    assert placement_problem([started]) is None
+    assert placement_problem([]) is None
