@@ -19,7 +19,8 @@ if healthy; then
   echo "Port $port already answers; stop what runs there or use: make demo SANDBOX_PORT=5055" >&2
   exit 1
 fi
-python -m sandbox --port "$port" >"$work/sandbox.log" 2>&1 &
+# Every cluster has room for EC2 tasks (reports runs on EC2), as if an Auto Scaling group had registered instances.
+python -m sandbox --port "$port" --ec2-capacity unlimited >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 stop_sandbox() { kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null || true; }
 trap stop_sandbox EXIT
@@ -43,6 +44,7 @@ play() { ansible-playbook -i "$inventory" "$@"; }
 
 step "The sandbox" "moto's server on $url, with ECS rolling, blue/green, canary and linear deployments, circuit breakers and rollbacks simulated."
 cp -r inventories/example "$inventory"
+cp -r inventories/taskdefs "$work/taskdefs"     # beside the inventory, as reports' task_definition_file expects
 mkdir -p "$inventory/host_vars"
 ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" \
   -e "demo_inventory_dir=$PWD/$inventory" demo/prepare.yml >"$work/prepare.log" \

@@ -84,9 +84,11 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     assert first.rc == 0, first.output
     assert _recap_changed(first.output) > 0
     created = _writes(clean_sandbox)
-    assert created["ecs:CreateService"] == 3, created
-    assert created["ecs:RegisterTaskDefinition"] == 3, created
+    assert created["ecs:CreateService"] == 4, created
+    assert created["ecs:RegisterTaskDefinition"] == 4, created
     assert "shop-dev/web: created on shop-dev-web:1 (new revision) with public.ecr.aws/nginx/nginx:1.27" in first.output
+    # reports comes from inventories/taskdefs/reports.json, beside the inventory, and runs on EC2 container instances.
+    assert "shop-dev/reports: created on reports:1 (new revision) with public.ecr.aws/nginx/nginx:1.27" in first.output
 
     # web deploys blue/green: its production rule forwards to both of its target groups. ECS moves those weights at
     # every deployment; here they are moved as a deployment halfway through a canary would leave them.
