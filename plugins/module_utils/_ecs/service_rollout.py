@@ -116,6 +116,10 @@ class Target:
     def present(self) -> bool:
         return (self.options.get("state") or "present") == "present"
 
+    def new_events(self) -> list[dict]:
+        """The service events seen since the run read the service first, oldest first."""
+        return [event for key, event in self.events.items() if key not in self.baseline_event_ids]
+
     def see(self, service: dict | None) -> None:
         """Record a fresh DescribeServices item (None: not found) and the events it carries."""
         self.current = None if service is None or service.get("status") == "INACTIVE" else service
@@ -420,8 +424,7 @@ def _failure_message(target: Target) -> str:
     ours = target.deployment_id
     if target.outcome == TIMED_OUT:
         message = f"{target.label}: deployment {ours} did not complete in time"
-        new_events = [event for key, event in target.events.items() if key not in target.baseline_event_ids]
-        problem = placement_problem(new_events)
+        problem = placement_problem(target.new_events())
         return message + (f"; ECS: {problem}" if problem else "")
     if target.outcome == FAILED:
         reason = (deployment_by_id(target.current, ours) or {}).get("rolloutStateReason")
@@ -620,7 +623,6 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
     ours = deployment_by_id(target.current, target.deployment_id) if target.deployment_id else None
     if target.deployment_id is None and not settings.check_mode and plan.get("action") == "none":
         ours = primary_deployment(target.live)
-    new_events = [event for key, event in target.events.items() if key not in target.baseline_event_ids]
     result = {
         "cluster": target.cluster,
         "service_name": target.name,
@@ -636,7 +638,7 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
         "rollback_deployment_id": target.rollback_deployment_id,
         "rollback_rollout_state": target.rollback_outcome,
         "waited_for_deployment": target.waited_for_deployment,
-        "events": events_result(new_events),
+        "events": events_result(target.new_events()),
         "duration": round(duration, 3),
         "failed": bool(target.failure),
     }
