@@ -31,6 +31,10 @@ def _summary_lines(summaries):
     return deploy_plan.summary_lines(summaries)
 
 
+def _failure_headline(summaries, failure):
+    return deploy_plan.failure_headline(summaries, failure)
+
+
 def _service_deployment_summary(result, environment, plan, action, *, check_mode=False, failure=None):
     return deploy_plan.service_deployment_summary(
         result, environment, plan, action, check_mode=check_mode, failure=failure
@@ -48,6 +52,7 @@ class FilterModule:
             "deploy_rollout_requests": _rollout_requests,
             "deploy_summary": _summary,
             "deploy_summary_lines": _summary_lines,
+            "deploy_failure_headline": _failure_headline,
             "service_deployment_summary": _service_deployment_summary,
             "service_deployment_line": _service_deployment_line,
         }

@@ -99,6 +99,9 @@ def test_deploy_role(clean_sandbox, tmp_path):
     )
     assert broken.rc != 0, broken.output
     assert "it-deploy/web: rolled back" in broken.output
+    # The reason is on web's summary line only; the closing error names the service and points there.
+    assert broken.output.count("circuit breaker: tasks failed to start") == 1, broken.output
+    assert "1 of 1 services did not deploy (it-deploy/web rolled back)" in broken.output
     assert json.loads(report.read_text())["services"][0]["rolled_back"] is True
     assert f"Deploy report written to {report}" in broken.output
     assert not (TARGETS / "report.json").exists()

@@ -56,13 +56,15 @@ def test_failing_rollout_fails_the_job_with_a_readable_reason(sandbox, subnets, 
     assert "runner/web: rolled back" in stdout, stdout
     failed = [event for event in job.events() if event.get("event") == "runner_on_failed"]
     assert failed, "no failed task event"
-    reason = failed[-1]["event_data"]["res"]["msg"]
-    # Which service, what happened to its deployment, and where it stands now.
-    assert "runner/web" in reason, reason
-    assert "FAILED" in reason, reason
-    assert "rolled back to" in reason, reason
+    # The failed task names the service and what happened to it; the reason is said once, on its summary line.
+    headline = failed[-1]["event_data"]["res"]["msg"]
+    assert "1 of 1 services did not deploy (runner/web rolled back)" in headline, headline
     assert "runner-secret-never-printed" not in "".join(str(event) for event in job.events())
-    # The summary is published even though the job failed: a workflow's failure path can read it.
+    # The summary is published even though the job failed: a workflow's failure path can read it, reason included.
     artifacts = job.stats_event()["event_data"]["artifact_data"]
     assert artifacts["deploy_failed"] is True
-    assert artifacts["deploy_summary"][0]["outcome"] == "rolled back"
+    web = artifacts["deploy_summary"][0]
+    assert web["outcome"] == "rolled back"
+    # What happened to its deployment, and where it stands now.
+    assert "FAILED" in web["message"] and "rolled back to" in web["message"], web
+    assert stdout.count(web["message"]) == 1, stdout

@@ -8,6 +8,8 @@ those two requests from the service plans and read the answers back into one lin
 
 from __future__ import annotations
 
+import re
+
 from .exceptions import ECSValidationError
 from .vocabulary import PRODUCTION_TRAFFIC_SHIFT, RUNNING_STATUSES, TRAFFIC_SHIFT_STRATEGIES
 
@@ -95,12 +97,32 @@ def summarize(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | 
             "rolled_back": bool(rollout.get("rolled_back")),
             "deployment_id": rollout.get("deployment_id"),
             "rollout_state": rollout.get("rollout_state"),
-            "message": rollout.get("msg"),
+            "message": _without_list_label(rollout.get("msg")),
             "duration": rollout.get("duration"),
         }
         summary.update(native_deployment(plan, rollout))
         summaries.append(summary)
     return summaries
+
+
+_LIST_LABEL = re.compile(r"^services\[\d+\] \([^)]*\): ")
+
+
+def _without_list_label(message: str | None) -> str | None:
+    """A list-mode item's message without its ``services[0] (cluster/service): `` label: the line names both."""
+    return _LIST_LABEL.sub("", message) if message else message
+
+
+def failure_headline(summaries: list[dict], failure: str) -> str:
+    """The deploy's closing error: which services did not deploy, not why again, since each line above says why.
+
+    ``failure`` (ecs_service_rollout's own message) is the answer when no service's line carries the reason.
+    """
+    failed = [item for item in summaries if item["outcome"] in ("rolled back", "failed") and item.get("message")]
+    if not failed:
+        return failure
+    names = ", ".join(f"{item['cluster']}/{item['service']} {item['outcome']}" for item in failed)
+    return f"{len(failed)} of {len(summaries)} services did not deploy ({names}); the summary above says why"
 
 
 def strategy_of(plan: dict, rollout: dict) -> str:

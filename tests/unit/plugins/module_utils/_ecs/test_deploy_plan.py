@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan import (
+    failure_headline,
     production_weights,
     rollout_requests,
     service_deployment_line,
@@ -138,6 +139,34 @@ def test_summary_of_a_rolled_back_service():
     assert summary[0]["outcome"] == "rolled back"
     assert summary_lines(summary)[0].endswith("(circuit breaker)")
     assert summarize(PLANS[:1], resolved, None)[0]["outcome"] == "not rolled out"
+
+
+def test_a_failed_deploy_says_its_reason_once_on_the_service_line_and_names_the_service_at_the_end():
+    resolved = [_taskdef("web", "app", "nginx:1", "nginx:bad", ARN + "web:5", ARN + "web:4", True)]
+    reason = "deployment ecs-svc/1 FAILED (ECS deployment circuit breaker: tasks failed to start.)"
+    rolled = [
+        {
+            "cluster": "shop",
+            "service_name": "web",
+            "changed": True,
+            "failed": True,
+            "rolled_back": True,
+            "msg": f"services[0] (shop/web): {reason}",
+            "duration": 30.0,
+        }
+    ]
+    failure = f"1 of 1 services failed: services[0] (shop/web): {reason}"
+    summary = summarize(PLANS[:1], resolved, rolled)
+    # The line names cluster and service already: the list label would say them twice.
+    assert summary_lines(summary)[0].endswith(f"; 30.0 s ({reason})")
+    headline = failure_headline(summary, failure)
+    assert headline == "1 of 1 services did not deploy (shop/web rolled back); the summary above says why"
+    assert reason not in headline
+
+
+def test_a_failure_no_service_line_explains_is_the_closing_error_as_it_is():
+    resolved = [_taskdef("web", "app", "nginx:1", "nginx:1", ARN + "web:4", ARN + "web:4", False)]
+    assert failure_headline(summarize(PLANS[:1], resolved, []), "cluster shop not found") == "cluster shop not found"
 
 
 # Blue/green, linear and canary ----------------------------------------------------------------------------
