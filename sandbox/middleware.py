@@ -103,9 +103,17 @@ class Fault:
     mode: str
     remaining: int
     message: str
+    # Matching calls to let through before the fault starts: the third registration of a run, not the first.
+    after: int = 0
 
     def describe(self) -> dict[str, Any]:
-        return {"action": self.action, "mode": self.mode, "count": self.remaining, "message": self.message}
+        return {
+            "action": self.action,
+            "mode": self.mode,
+            "count": self.remaining,
+            "message": self.message,
+            "after": self.after,
+        }
 
 
 class Faults:
@@ -130,7 +138,10 @@ class Faults:
             if count < 1:
                 raise ControlError("count must be at least 1")
             message = str(spec.get("message") or "We encountered an internal error. Please try again.")
-            rules.append(Fault(spec["action"], mode, count, message))
+            after = int(spec.get("after", 0))
+            if after < 0:
+                raise ControlError("after must be 0 or more")
+            rules.append(Fault(spec["action"], mode, count, message, after))
         with self._lock:
             self.rules = rules
         return self.describe()
@@ -143,6 +154,9 @@ class Faults:
         with self._lock:
             for rule in self.rules:
                 if rule.remaining > 0 and fnmatch.fnmatchcase(key, rule.action):
+                    if rule.after > 0:
+                        rule.after -= 1
+                        continue
                     rule.remaining -= 1
                     if rule.remaining == 0:
                         self.rules.remove(rule)

@@ -212,6 +212,8 @@ registered:
 reused_revision:
   description:
     - Whether an existing revision that already held the desired content was returned instead of registering one.
+    - Such a result is not C(changed), since nothing was written; moving the service to it is
+      M(driftless.ecs.ecs_service_rollout)'s change, which that module reports.
   returned: when O(task_definition) is given
   type: bool
 tagged:
@@ -281,7 +283,10 @@ changes:
       description: The desired value; null when absent.
       type: raw
 results:
-  description: One result per item of O(definitions), in order, each with the keys above plus C(cluster) and C(service).
+  description:
+    - One result per item of O(definitions), in order, each with the keys above plus C(cluster) and C(service).
+    - When an item fails, the failed result holds the results of the items before it, and C(changed) says whether
+      they wrote anything.
   returned: when O(definitions) is given
   type: list
   elements: dict

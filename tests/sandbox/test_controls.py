@@ -189,9 +189,22 @@ def test_error_fault_does_not_perform_the_action(sandbox, aws):
     assert iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["RoleName"] == "r"
 
 
+def test_a_fault_with_after_lets_that_many_calls_through_first(sandbox, aws):
+    iam = aws("iam", **NO_RETRIES)
+    sandbox.post("faults", {"faults": [{"action": "iam:CreateRole", "mode": "error", "count": 1, "after": 2}]})
+    for name in ("first", "second"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")
+    with pytest.raises(ClientError) as error:
+        iam.create_role(RoleName="third", AssumeRolePolicyDocument="{}")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert sorted(role["RoleName"] for role in iam.list_roles()["Roles"]) == ["first", "second"]
+    assert sandbox.request("GET", "faults") == {"faults": []}
+
+
 @pytest.mark.parametrize(
     ("path", "body"),
     [
+        ("faults", {"faults": [{"action": "ecs:X", "after": -1}]}),
         ("throttle", {"rate": 2}),
         ("faults", {"faults": [{"action": "ecs:X", "mode": "explode"}]}),
         ("faults", {"faults": "nope"}),

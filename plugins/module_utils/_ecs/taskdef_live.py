@@ -112,7 +112,8 @@ def apply_plan(
         # stopped before the service moved, or a concurrent deploy. Reusing it avoids a duplicate revision.
         newest = api.describe_task_definition(client, family)
         if newest and same_revision_content(newest, desired):
-            outcome.update(arn=newest["taskDefinitionArn"], reused=True, changed=True)
+            # Nothing is written: the service's move to this revision is ecs_service_rollout's change, not this one.
+            outcome.update(arn=newest["taskDefinitionArn"], reused=True)
             return outcome
     outcome["changed"] = True
     if check_mode:
@@ -238,7 +239,14 @@ def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = Fal
     else:
         definitions = [prepare(params, request_shape)]
     read_baselines(client, definitions)
-    results = [resolve_one(client, item, check_mode, clock.sleep) for item in definitions]
+    results: list[dict] = []
+    for index, item in enumerate(definitions):
+        try:
+            results.append(resolve_one(client, item, check_mode, clock.sleep))
+        except AnsibleECSError as error:
+            if not listed:
+                raise
+            raise _with_earlier_results(error, index, results, diff) from error
     if not diff:
         for result in results:
             result.pop("diff")
@@ -250,6 +258,19 @@ def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = Fal
     if warnings:
         answer["warnings"] = warnings
     return answer
+
+
+def _with_earlier_results(error: AnsibleECSError, index: int, done: list[dict], diff: bool) -> AnsibleECSError:
+    """The failure of ``definitions[index]``, carrying what the items before it did (registered, tagged)."""
+    if not diff:
+        for result in done:
+            result.pop("diff", None)
+    return AnsibleECSError(
+        message=f"definitions[{index}]: {error.message}",
+        exception=error.exception,
+        changed=any(result["changed"] for result in done),
+        results=done,
+    )
 
 
 def drift_warning(result: dict, kept: dict) -> str:
