@@ -68,18 +68,41 @@ def uses_blue_green(deployment_configuration: dict[str, Any]) -> bool:
     return deployment_configuration.get("strategy") in STRATEGIES
 
 
-def validate(config: dict[str, Any]) -> None:
-    """The checks ECS makes on a blue/green deploymentConfiguration that the simulation depends on."""
+def validate(config: dict[str, Any], given: dict[str, Any] | None = None) -> None:
+    """The checks ECS makes on a blue/green deploymentConfiguration (``config``, after defaults; ``given``, as sent).
+
+    LinearConfiguration and CanaryConfiguration are "only valid" with their strategy; the percentages and every
+    bake time have the ranges of the API reference.
+    """
     strategy = config.get("strategy")
     if strategy is not None and strategy not in ("ROLLING", *STRATEGIES):
         raise invalid_parameter(f"Invalid deployment strategy: {strategy}.")
+    for field, owner in (("linearConfiguration", "LINEAR"), ("canaryConfiguration", "CANARY")):
+        if (given or {}).get(field) is not None and strategy != owner:
+            raise invalid_parameter(f"{field} is only valid when the deployment strategy is {owner}.")
+    if (given or {}).get("bakeTimeInMinutes") is not None and strategy not in STRATEGIES:
+        raise invalid_parameter("bakeTimeInMinutes is only valid for the BLUE_GREEN, LINEAR and CANARY strategies.")
+    bakes = [
+        ("bakeTimeInMinutes", config.get("bakeTimeInMinutes")),
+        (
+            "linearConfiguration.stepBakeTimeInMinutes",
+            (config.get("linearConfiguration") or {}).get("stepBakeTimeInMinutes"),
+        ),
+        (
+            "canaryConfiguration.canaryBakeTimeInMinutes",
+            (config.get("canaryConfiguration") or {}).get("canaryBakeTimeInMinutes"),
+        ),
+    ]
+    for name, minutes in bakes:
+        if minutes is not None and not 0 <= int(minutes) <= 1440:
+            raise invalid_parameter(f"{name} must be between 0 and 1440.")
     if strategy == "LINEAR":
         step = (config.get("linearConfiguration") or {}).get("stepPercent")
-        if step is None or not 0 < float(step) <= 100:
+        if step is None or not 3.0 <= float(step) <= 100:
             raise invalid_parameter("linearConfiguration.stepPercent must be between 3.0 and 100.0.")
     if strategy == "CANARY":
         percent = (config.get("canaryConfiguration") or {}).get("canaryPercent")
-        if percent is None or not 0 < float(percent) <= 100:
+        if percent is None or not 0.1 <= float(percent) <= 100:
             raise invalid_parameter("canaryConfiguration.canaryPercent must be between 0.1 and 100.0.")
     for hook in config.get("lifecycleHooks") or []:
         if hook.get("targetType", "AWS_LAMBDA") not in ("AWS_LAMBDA", "PAUSE"):

@@ -196,7 +196,11 @@ def _deployment_configuration(given: dict[str, Any] | None, current: dict[str, A
     breaker.setdefault("rollback", False)
     if result["maximumPercent"] < 100 and not daemon:
         raise invalid_parameter("maximumPercent must be at least 100 for a REPLICA service.")
-    blue_green.validate(result)
+    if not 0 <= result["minimumHealthyPercent"] <= 100:
+        raise invalid_parameter("minimumHealthyPercent must be between 0 and 100.")
+    if result["maximumPercent"] < result["minimumHealthyPercent"]:
+        raise invalid_parameter("maximumPercent must be greater than or equal to minimumHealthyPercent.")
+    blue_green.validate(result, given or {})
     return result
 
 
@@ -225,6 +229,13 @@ def _check_compatibility(config: dict[str, Any], definition: TaskDefinition) -> 
         raise invalid_parameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
     if definition.network_mode != "awsvpc" and networked:
         raise invalid_parameter("Network Configuration is not valid for the given networkMode of this task definition.")
+    # The grace period covers load balancer, VPC Lattice and container health checks: with none, nothing uses it.
+    checked = config.get("loadBalancers") or config.get("vpcLatticeConfigurations")
+    if config.get("healthCheckGracePeriodSeconds") and not checked and not definition.has_health_check:
+        raise invalid_parameter(
+            "Health check grace period is only valid for services configured to use load balancers, VPC Lattice "
+            "or container health checks."
+        )
     strategy = config.get("capacityProviderStrategy") or []
     fargate = config.get("launchType") == "FARGATE" or any("FARGATE" in s.get("capacityProvider", "") for s in strategy)
     if fargate and "FARGATE" not in definition.compatibilities:

@@ -11,6 +11,7 @@ import copy
 import re
 from typing import Any
 
+from sandbox.ecs import taskdef_rules
 from sandbox.ecs.errors import client_error, invalid_parameter
 from sandbox.ecs.state import EcsStore, epoch, paginate, utcnow
 
@@ -119,6 +120,10 @@ class TaskDefinition:
         return self.document["compatibilities"]
 
     @property
+    def has_health_check(self) -> bool:
+        return any(container.get("healthCheck") for container in self.containers)
+
+    @property
     def containers(self) -> list[dict[str, Any]]:
         return self.document["containerDefinitions"]
 
@@ -152,6 +157,7 @@ def register(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     if "FARGATE" in requires:
         _validate_fargate(document)
     _complete_containers(document)
+    taskdef_rules.check(document, params.get("tags") or [])
     document.setdefault("volumes", [])
     document.setdefault("placementConstraints", [])
     document["compatibilities"] = _compatibilities(document)
@@ -197,11 +203,6 @@ def _complete_containers(document: dict[str, Any]) -> None:
         if container["name"] in names:
             raise client_error(f"Duplicate container name '{container['name']}' in the task definition.")
         names.add(container["name"])
-        if "memory" not in document and container.get("memory") is None and container.get("memoryReservation") is None:
-            raise client_error(
-                f"Invalid setting for container '{container['name']}'. "
-                "At least one of 'memory' or 'memoryReservation' must be specified."
-            )
         for key, default in _CONTAINER_DEFAULTS.items():
             container.setdefault(key, copy.deepcopy(default))
         for mapping in container["portMappings"]:

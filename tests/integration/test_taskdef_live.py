@@ -22,7 +22,8 @@ BASE = {
             "portMappings": [{"containerPort": 80}],
             "environment": [{"name": "LOG_LEVEL", "value": "info"}],
             "healthCheck": {"command": ["CMD-SHELL", "true"]},
-        }
+        },
+        {"name": "sidecar", "image": "busybox:1.36", "memory": 32, "essential": False},
     ],
 }
 
@@ -59,7 +60,7 @@ VARIANTS = [
         lambda d: _app(d).update(secrets=[{"name": "DB", "valueFrom": "arn:aws:ssm:us-east-1:1:parameter/db"}]),
     ),
     _variant("ulimits", lambda d: _app(d).update(ulimits=[{"name": "nofile", "softLimit": 1024, "hardLimit": 2048}])),
-    _variant("essential", lambda d: _app(d).update(essential=False)),
+    _variant("essential", lambda d: d["containerDefinitions"][1].update(essential=True)),
     _variant("container memory", lambda d: _app(d).update(memory=128)),
     _variant("pid mode", lambda d: d.update(pidMode="task")),
 ]

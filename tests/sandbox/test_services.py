@@ -11,14 +11,17 @@ SERVICE_ARN = "arn:aws:ecs:us-east-1:123456789012:service/test"
 TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"
 
 
-def fargate_definition(ecs, family: str = "web", image: str = "nginx:1") -> str:
+def fargate_definition(ecs, family: str = "web", image: str = "nginx:1", health_check: bool = False) -> str:
+    container = {"name": "app", "image": image, "portMappings": [{"containerPort": 80}]}
+    if health_check:
+        container["healthCheck"] = {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]}
     return ecs.register_task_definition(
         family=family,
         cpu="256",
         memory="512",
         networkMode="awsvpc",
         requiresCompatibilities=["FARGATE"],
-        containerDefinitions=[{"name": "app", "image": image, "portMappings": [{"containerPort": 80}]}],
+        containerDefinitions=[container],
     )["taskDefinition"]["taskDefinitionArn"]
 
 
@@ -102,7 +105,8 @@ def test_every_create_field_round_trips(ecs, cluster, network):
 
 
 def test_every_update_field_round_trips(ecs, cluster, network):
-    fargate_definition(ecs)
+    # The grace period needs something to check the tasks' health: here, the container's own health check.
+    fargate_definition(ecs, health_check=True)
     ecs.create_service(
         cluster=cluster,
         serviceName="svc",
@@ -324,3 +328,59 @@ def test_a_cluster_without_capacity_providers_lists_none(ecs):
     for cluster in (created, described):
         assert cluster["capacityProviders"] == []
         assert cluster["defaultCapacityProviderStrategy"] == []
+
+
+@pytest.mark.parametrize(
+    ("deployment_configuration", "fragment"),
+    [
+        ({"maximumPercent": 200, "minimumHealthyPercent": 101}, "minimumHealthyPercent must be between 0 and 100"),
+        ({"maximumPercent": 90, "minimumHealthyPercent": 50}, "maximumPercent must be at least 100"),
+        (
+            {"strategy": "ROLLING", "linearConfiguration": {"stepPercent": 10.0}},
+            "only valid when the deployment strategy is LINEAR",
+        ),
+        (
+            {"strategy": "ROLLING", "canaryConfiguration": {"canaryPercent": 5.0}},
+            "only valid when the deployment strategy is CANARY",
+        ),
+        ({"strategy": "ROLLING", "bakeTimeInMinutes": 5}, "bakeTimeInMinutes is only valid"),
+        ({"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1441}, "bakeTimeInMinutes must be between 0 and 1440"),
+        (
+            {"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 2.0}},
+            "stepPercent must be between 3.0 and 100.0",
+        ),
+        (
+            {"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 5.0, "canaryBakeTimeInMinutes": -1}},
+            "canaryBakeTimeInMinutes must be between",
+        ),
+    ],
+)
+def test_deployment_configurations_ecs_refuses_create_nothing(ecs, cluster, deployment_configuration, fragment):
+    register(ecs)
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(
+            cluster=cluster,
+            serviceName="svc",
+            taskDefinition="web",
+            desiredCount=1,
+            deploymentConfiguration=deployment_configuration,
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert fragment in error.value.response["Error"]["Message"]
+    assert ecs.list_services(cluster=cluster)["serviceArns"] == []
+
+
+def test_a_grace_period_needs_a_load_balancer_vpc_lattice_or_a_container_health_check(ecs, cluster, network):
+    fargate_definition(ecs, family="unchecked")
+    fargate_definition(ecs, family="checked", health_check=True)
+    common = {"cluster": cluster, "desiredCount": 1, "launchType": "FARGATE", "networkConfiguration": network}
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(serviceName="a", taskDefinition="unchecked", healthCheckGracePeriodSeconds=30, **common)
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "Health check grace period is only valid" in error.value.response["Error"]["Message"]
+    assert ecs.list_services(cluster=cluster)["serviceArns"] == []
+    created = ecs.create_service(serviceName="b", taskDefinition="checked", healthCheckGracePeriodSeconds=30, **common)
+    assert created["service"]["healthCheckGracePeriodSeconds"] == 30
+    ecs.create_service(serviceName="c", taskDefinition="unchecked", **common)
+    with pytest.raises(ClientError):
+        ecs.update_service(cluster=cluster, service="c", healthCheckGracePeriodSeconds=30)

@@ -16,8 +16,10 @@ Foundation (pure, no botocore):
 Knowledge (pure, no botocore):
   shapes.py              typing a document through a botocore request shape, unknown fields named
   taskdef_normalize.py   a declared or described task definition in one canonical shape
+  taskdef_rules.py       the cross-field rules of RegisterTaskDefinition (essential, memory, ports, dependsOn, tags)
   taskdef_validate.py    reject a declared task definition before any call
   taskdef_compare.py     the images to run, and what differs from the live revision
+  service_rules.py       the cross-option rules of CreateService/UpdateService, and the wait options' ranges
   service_normalize.py   declared options and a described service in one comparable shape
   service_compare.py     what a run must do to one service, as a plan
   rolling_deployments.py where a rolling deployment stands, from DescribeServices

@@ -21,6 +21,7 @@ from .native_deployments import (
     rollback_reason,
     validate_wait_until,
 )
+from .service_rules import check_wait_options
 from .vocabulary import ROLLBACK_SUCCESSFUL
 from .waiting import Clock
 
@@ -56,6 +57,7 @@ def run(
     started = clock.now()
     action = params.get("action") or "status"
     wait_until = validate_wait_until(params.get("wait_until"))
+    check_wait_options(params)
     cluster, name = params["cluster"], params["service"]
     service = api.describe_service(client, cluster, name)
     if service is None:

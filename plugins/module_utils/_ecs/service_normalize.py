@@ -20,6 +20,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from .args import SERVICE_ARG_SPEC, SERVICE_DEFAULTS
 from .exceptions import ECSValidationError
+from .service_rules import check_declared
 from .tags import tags_to_dict
 from .vocabulary import ECS_NAME_PATTERN, short_task_definition
 
@@ -144,6 +145,7 @@ def validate_declared(options: dict, label: str = "") -> None:
             raise ECSValidationError(
                 f"{prefix}load_balancers[{index}]: give exactly one of target_group_arn and load_balancer_name"
             )
+    check_declared(options, prefix)
 
 
 def declared_settings(options: dict) -> dict:

@@ -39,6 +39,7 @@ from .rolling_deployments import (
 )
 from .service_compare import plan_changes, plan_service, predicted_service
 from .service_normalize import events_result, resolve_items, service_result, settings_result, validate_declared
+from .service_rules import check_against_live, check_grace_period, check_wait_options, grace_period_needs_a_check
 from .vocabulary import (
     COMPLETED,
     FAILED,
@@ -164,13 +165,18 @@ def run(
     """
     clock = clock or Clock()
     started = clock.now()
+    check_wait_options(params)
     settings = RunSettings.from_params(params, check_mode, diff)
     list_mode = bool(params.get("services"))
     targets = _targets(params, list_mode)
     deadline = started + settings.wait_timeout
 
     _read(client, targets)
+    for target in targets:
+        if target.present:
+            check_against_live(target.options, target.live, target.prefix)
     _resolve_task_definitions(client, targets, settings.check_mode)
+    _check_grace_periods(client, targets)
     if not settings.check_mode:
         _wait_for_running_deployments(client, targets, deadline, settings, clock)
     for target in targets:
@@ -279,6 +285,17 @@ def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bo
                 "which needs network_configuration (subnets and security_groups)"
             )
         target.options = dict(target.options, task_definition=definition["taskDefinitionArn"])
+
+
+def _check_grace_periods(client: Any, targets: list[Target]) -> None:
+    """A grace period without a load balancer needs a container health check: read the task definition to know."""
+    for target in targets:
+        if not target.present or not grace_period_needs_a_check(target.options, target.live):
+            continue
+        reference = target.options.get("task_definition") or (target.live or {}).get("taskDefinition")
+        definition = api.describe_task_definition(client, reference) if reference else None
+        if definition is not None:
+            check_grace_period(target.options, definition, target.prefix)
 
 
 def _is_next_revision(client: Any, declared: str) -> bool:

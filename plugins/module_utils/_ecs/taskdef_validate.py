@@ -12,6 +12,7 @@ from .exceptions import ECSValidationError
 from .images import image_problem
 from .shapes import coerce_to_shape
 from .taskdef_normalize import task_size
+from .taskdef_rules import check_rules
 from .vocabulary import ECS_NAME_PATTERN
 
 
@@ -77,6 +78,7 @@ def validate_task_definition(request: dict, option: str = "task_definition") -> 
         if problem:
             raise ECSValidationError(f"{path}.image {container.get('image')!r} {problem}")
     _validate_fargate(request, option)
+    check_rules(request, option)
 
 
 def _validate_fargate(request: dict, option: str) -> None:

@@ -49,6 +49,12 @@ def test_canonical_form_drops_read_only_fields_and_keeps_user_map_keys(described
     assert [container["name"] for container in canonical["containerDefinitions"]] == ["app", "log-router"]
 
 
+def _remove_log_router(definition: dict) -> None:
+    """Remove the sidecar, and app's dependency on it: ECS refuses a dependency on a missing container."""
+    definition["containerDefinitions"].pop()
+    definition["containerDefinitions"][0].pop("dependsOn")
+
+
 CHANGES = [
     (
         "environment value",
@@ -123,7 +129,7 @@ CHANGES = [
     ),
     ("volume", lambda d: d["volumes"].append({"name": "cache"}), "volumes[cache]"),
     ("ephemeral storage", lambda d: d.update(ephemeralStorage={"sizeInGiB": 40}), "ephemeralStorage"),
-    ("container removed", lambda d: d["containerDefinitions"].pop(), "containerDefinitions[log-router]"),
+    ("container removed", _remove_log_router, "containerDefinitions[log-router]"),
     ("pid mode", lambda d: d.update(pidMode="task"), "pidMode"),
 ]
 

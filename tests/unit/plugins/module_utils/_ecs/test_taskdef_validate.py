@@ -71,14 +71,14 @@ def test_types_follow_the_api_model(register_shape):
     request = prepare_declared_definition(
         _fargate(
             containerDefinitions=[
-                {"name": "app", "image": "nginx", "memory": "512", "essential": "false", "cpu": 128.0}
+                {"name": "app", "image": "nginx", "memory": "512", "essential": "true", "cpu": 128.0}
             ],
             networkMode="AWSVPC",
         ),
         register_shape,
     )
     container = request["containerDefinitions"][0]
-    assert container == {"name": "app", "image": "nginx", "memory": 512, "essential": False, "cpu": 128}
+    assert container == {"name": "app", "image": "nginx", "memory": 512, "essential": True, "cpu": 128}
     assert request["networkMode"] == "awsvpc"
 
 
