@@ -46,6 +46,14 @@ options:
     description: Also allow P(driftless.ecs.ecs_taskdef_prune#module) on the declared families and clusters.
     type: bool
     default: false
+  verify:
+    description:
+      - Also allow the deploy role's read-only checks before it writes (C(deploy_verify)). C(ecs:DescribeClusters) on
+        the declared clusters, C(iam:GetRole) on the declared roles, and on C(*) the ECR, Secrets Manager, ELBv2,
+        CloudWatch Logs and SSM reads that find images, secrets, target groups, log groups and parameters. None of
+        them reads a secret's value.
+    type: bool
+    default: true
   ecr_repositories:
     description:
       - Names or ARNs of ECR repositories that the image-build job pushes to. Adds C(ecr:GetAuthorizationToken) and the
@@ -91,7 +99,15 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.policy import d
 
 
 def _deploy_policy(
-    plans, region, account_id, partition=None, *, create_services=False, prune=False, ecr_repositories=None
+    plans,
+    region,
+    account_id,
+    partition=None,
+    *,
+    create_services=False,
+    prune=False,
+    ecr_repositories=None,
+    verify=True,
 ):
     try:
         return deploy_policy(
@@ -102,6 +118,7 @@ def _deploy_policy(
             create_services=boolean(create_services, strict=True),
             prune=boolean(prune, strict=True),
             ecr_repositories=list(ecr_repositories or []),
+            verify=boolean(verify, strict=True),
         )
     except (ECSValidationError, TypeError) as error:
         raise AnsibleFilterError(str(error)) from None

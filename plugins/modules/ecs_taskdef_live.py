@@ -305,7 +305,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live im
 
 def main() -> None:
     module = AnsibleAWSModule(**args.ecs_taskdef_live(), supports_check_mode=True)
-    execute(module, run)
+    execute(module, run, lazy_clients=True)
 
 
 if __name__ == "__main__":

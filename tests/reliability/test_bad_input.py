@@ -21,10 +21,10 @@ def test_bad_input_to_the_modules_fails_naming_the_problem_and_writes_nothing(cl
 
     assert run.rc == 0, run.output
     assert writes(calls) == {}, calls
-    # Every case ran and failed as it should: 16 + 7 looped cases, and 3 single ones.
+    # Every case ran and failed as it should: 29 + 14 + 2 looped cases, and 3 single ones.
     recap = run.recap()
-    assert recap["failed"] == 0 and recap["ok"] == 5, recap
-    assert len(re.findall(r"^(?:ok|failed): \[localhost\] => \(item=", run.output, re.MULTILINE)) == 23, run.output
+    assert recap["failed"] == 0 and recap["ok"] == 6, recap
+    assert len(re.findall(r"^(?:ok|failed): \[localhost\] => \(item=", run.output, re.MULTILINE)) == 45, run.output
 
 
 def test_bad_input_to_the_roles_fails_naming_the_problem_and_writes_nothing(clean_sandbox, network, tmp_path):

@@ -27,10 +27,12 @@ Knowledge (pure, no botocore):
   declarations.py        the ecs_services declaration the roles share, resolved and checked
   deploy_plan.py         the deploy role's module requests and summary
   policy.py              the deployer's least-privilege IAM policy
+  verify_plan.py         what new revisions need in AWS (images, roles, secrets, log groups, target groups)
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
   following.py           native deployments followed with batched reads; listener rule weights
+  verification.py        ask AWS for what new revisions need, before a deploy writes
 Orchestration (one file a module; none imports another):
   taskdef_live.py        ecs_taskdef_live
   taskdef_prune.py       ecs_taskdef_prune

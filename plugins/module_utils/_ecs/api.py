@@ -16,6 +16,8 @@ Every function names its retry policy in its decorators, where a reader sees it:
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
@@ -60,8 +62,11 @@ class TaskDefinitionErrorHandler(AWSErrorHandler):
         return is_boto3_error_code("ClientException")
 
 
-def connect(module: Any, service: str = "ecs") -> Any:
-    """A boto3 client of ``service`` with botocore's own retries off; the functions below retry."""
+def connect(module: Any, service: str = "ecs", region: str | None = None) -> Any:
+    """A boto3 client of ``service`` (in ``region``, else the module's) with botocore's own retries off; the
+    functions below retry."""
+    if region:
+        return module.client(service, config=NO_BOTOCORE_RETRIES, region=region)
     return module.client(service, config=NO_BOTOCORE_RETRIES)
 
 
@@ -284,3 +289,103 @@ def describe_rules(elbv2: Any, rule_arns: list[str]) -> list[dict]:
     if not rule_arns:
         return []
     return elbv2.describe_rules(RuleArns=list(rule_arns)).get("Rules", [])
+
+
+# What a deploy checks before it writes (read only; verification.py) -----------------------------------------
+
+
+class ReadErrorHandler(AWSErrorHandler):
+    """The "not found" answers of ECR, IAM, SSM, Secrets Manager, CloudWatch Logs and ELBv2: None, not an error."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(
+            [
+                "RepositoryNotFoundException",
+                "RepositoryPolicyNotFoundException",
+                "ImageNotFoundException",
+                "NoSuchEntity",
+                "ResourceNotFoundException",
+                "TargetGroupNotFound",
+                "ClusterNotFoundException",
+            ]
+        )
+
+
+@ECSErrorHandler.list_error_handler("describe clusters", default_value=[])
+@RETRY_SAFE
+def describe_clusters(client: Any, clusters: list[str]) -> list[dict]:
+    """The clusters found (any status); the ones missing are absent. At most 100 a call, as ECS takes."""
+    found: list[dict] = []
+    for start in range(0, len(clusters), 100):
+        found.extend(client.describe_clusters(clusters=clusters[start : start + 100]).get("clusters", []))
+    return found
+
+
+@ReadErrorHandler.list_error_handler("describe images", default_value=None)
+@RETRY_SAFE
+def describe_images(ecr_client: Any, registry_id: str, repository: str, image_ids: list[dict]) -> list[dict] | None:
+    """ECR DescribeImages of these tags or digests. None: the repository, or one of the images, does not exist
+    (ECR refuses the whole call then; ask again one image a call to learn which)."""
+    return ecr_client.describe_images(registryId=registry_id, repositoryName=repository, imageIds=image_ids)[
+        "imageDetails"
+    ]
+
+
+@ReadErrorHandler.list_error_handler("get repository policy", default_value=None)
+@RETRY_SAFE
+def get_repository_policy(ecr_client: Any, registry_id: str, repository: str) -> dict | None:
+    """The repository's policy document, or None when it has none."""
+    text = ecr_client.get_repository_policy(registryId=registry_id, repositoryName=repository)["policyText"]
+    return json.loads(text)
+
+
+@ReadErrorHandler.list_error_handler("get role", default_value=None)
+@RETRY_SAFE
+def get_role(iam_client: Any, name: str) -> dict | None:
+    """The IAM role (its trust policy decoded), or None."""
+    role = dict(iam_client.get_role(RoleName=name)["Role"])
+    document = role.get("AssumeRolePolicyDocument")
+    if isinstance(document, str):
+        role["AssumeRolePolicyDocument"] = json.loads(urllib.parse.unquote(document))
+    return role
+
+
+@ReadErrorHandler.list_error_handler("describe parameters", default_value=[])
+@RETRY_SAFE
+def existing_parameters(ssm_client: Any, names: list[str]) -> set[str]:
+    """The names among ``names`` of SSM parameters that exist. DescribeParameters: values are never read."""
+    found: set[str] = set()
+    for start in range(0, len(names), 50):
+        batch = names[start : start + 50]
+        paginator = ssm_client.get_paginator("describe_parameters")
+        filters = [{"Key": "Name", "Option": "Equals", "Values": batch}]
+        for page in paginator.paginate(ParameterFilters=filters):
+            found.update(parameter["Name"] for parameter in page.get("Parameters", []))
+    return found
+
+
+@ReadErrorHandler.list_error_handler("describe secret", default_value=None)
+@RETRY_SAFE
+def describe_secret(secretsmanager_client: Any, secret_id: str) -> dict | None:
+    """The secret's metadata, or None. DescribeSecret never returns the value."""
+    return secretsmanager_client.describe_secret(SecretId=secret_id)
+
+
+@ReadErrorHandler.list_error_handler("describe log groups", default_value=False)
+@RETRY_SAFE
+def log_group_exists(logs_client: Any, name: str) -> bool:
+    paginator = logs_client.get_paginator("describe_log_groups")
+    for page in paginator.paginate(logGroupNamePrefix=name):
+        if any(group.get("logGroupName") == name for group in page.get("logGroups", [])):
+            return True
+    return False
+
+
+@ReadErrorHandler.list_error_handler("describe target groups", default_value=None)
+@RETRY_SAFE
+def describe_target_groups(elbv2: Any, arns: list[str]) -> list[dict] | None:
+    """The target groups; None when one of them does not exist (ELBv2 refuses the whole call then)."""
+    return elbv2.describe_target_groups(TargetGroupArns=list(arns)).get("TargetGroups", [])

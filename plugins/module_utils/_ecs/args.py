@@ -222,8 +222,12 @@ def ecs_taskdef_live() -> dict:
     """AnsibleAWSModule arguments of ecs_taskdef_live: the item's options at the top, or items in ``definitions``."""
     item = copy.deepcopy(TASKDEF_ITEM_ARG_SPEC)
     single = {**copy.deepcopy(TASKDEF_ITEM_ARG_SPEC), "task_definition": {"type": "dict"}}
+    run_wide = {
+        "definitions": {"type": "list", "elements": "dict", "options": item},
+        "verify": {"type": "bool", "default": False},
+    }
     return {
-        "argument_spec": {**single, "definitions": {"type": "list", "elements": "dict", "options": item}},
+        "argument_spec": {**single, **run_wide},
         "mutually_exclusive": [("task_definition", "definitions")],
         "required_one_of": [("task_definition", "definitions")],
     }

@@ -24,20 +24,26 @@ MINIMUM_BOTO3 = "1.43.10"
 MINIMUM_BOTOCORE = "1.43.10"
 
 
-def execute(module: Any, run: Callable[..., dict], *, clients: tuple[str, ...] = ()) -> NoReturn:
+def execute(
+    module: Any, run: Callable[..., dict], *, clients: tuple[str, ...] = (), lazy_clients: bool = False
+) -> NoReturn:
     """Run ``run`` for ``module`` and exit with its result, or fail with the error's message and partial result.
 
     Args:
         module: the AnsibleAWSModule.
         run: an orchestration function of the shape above.
         clients: other AWS services the run reads, passed as keyword arguments named after them (``elbv2``).
+        lazy_clients: pass ``connect_to(service, region)``, for runs that need a client only now and then (the
+            checks before a deploy), in a region of their choosing.
     """
     if not (module.boto3_at_least(MINIMUM_BOTO3) and module.botocore_at_least(MINIMUM_BOTOCORE)):
         module.fail_json(
             msg=f"driftless.ecs needs boto3 >= {MINIMUM_BOTO3} and botocore >= {MINIMUM_BOTOCORE} on the host that "
             "runs the module (pip install -r requirements.txt of the collection)"
         )
-    extra = {service: connect(module, service) for service in clients}
+    extra: dict[str, Any] = {service: connect(module, service) for service in clients}
+    if lazy_clients:
+        extra["connect_to"] = lambda service, region=None: connect(module, service, region)
     try:
         result = run(
             connect(module), module.params, check_mode=module.check_mode, diff=module._diff, clock=Clock(), **extra

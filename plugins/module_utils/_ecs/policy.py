@@ -79,6 +79,20 @@ PRUNE_ACTIONS = {
     "ecs:ListTaskDefinitions": (TASK_DEFINITIONS_ANY,),
     "ecs:ListTasks": (IN_CLUSTERS,),
 }
+# The deploy role's checks before it writes (ecs_taskdef_live verify, on by default): reads only, never a secret's
+# value. Clusters and roles are the declared ones; images and secrets may live in any account and region, and
+# DescribeParameters, DescribeLogGroups and ELBv2's Describe actions take no resource-level permission, so the
+# rest is granted on "*".
+VERIFY_CLUSTER_ACTIONS = ("ecs:DescribeClusters",)
+VERIFY_ROLE_ACTIONS = ("iam:GetRole",)
+VERIFY_READ_ACTIONS = (
+    "ecr:DescribeImages",
+    "ecr:GetRepositoryPolicy",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "logs:DescribeLogGroups",
+    "secretsmanager:DescribeSecret",
+    "ssm:DescribeParameters",
+)
 # Calls the collection can make that this policy never grants, and why.
 NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
@@ -110,6 +124,7 @@ BLUE_GREEN_READ_SID = "ReadListenerRuleWeights"
 PASS_ROLE_TO_ECS_SID = "PassDeclaredRolesToEcs"
 ECR_TOKEN_SID = "EcrAuthorizationToken"
 ECR_PUSH_SID = "EcrPushDeclaredRepositories"
+VERIFY_SIDS = {"clusters": "VerifyDeclaredClusters", "roles": "VerifyDeclaredRoles", "read": "VerifyReadOnly"}
 
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
@@ -145,6 +160,7 @@ def deploy_policy(
     create_services: bool = False,
     prune: bool = False,
     ecr_repositories: list[str] | None = None,
+    verify: bool = True,
 ) -> dict:
     """The IAM policy document a deployer of ``plans`` needs, and nothing more.
 
@@ -159,6 +175,7 @@ def deploy_policy(
             declared services, ecs:DescribeClusters on their clusters).
         prune: also allow ecs_taskdef_prune on the declared clusters.
         ecr_repositories: names or ARNs of ECR repositories the image-build job pushes to; empty: no ECR access.
+        verify: also allow the deploy's checks before it writes (deploy_verify): read-only, no secret value.
 
     Returns:
         The policy document (Version and Statement), deterministic for equal input.
@@ -200,11 +217,22 @@ def deploy_policy(
         pass_to_ecs["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_SERVICE}}
         statements.append(pass_to_ecs)
 
+    if verify:
+        statements += _verify_statements(plans, resources[CLUSTERS], partition, account_id)
+
     if ecr_repositories:
         statements.append(_statement(ECR_TOKEN_SID, set(ECR_AUTHORIZATION_ACTIONS), ["*"]))
         repositories = [_repository_arn(repository, arn) for repository in ecr_repositories]
         statements.append(_statement(ECR_PUSH_SID, set(ECR_PUSH_ACTIONS), repositories))
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def _verify_statements(plans: list[dict], clusters: list[str], partition: str, account_id: str) -> list[dict]:
+    return [
+        _statement(VERIFY_SIDS["clusters"], set(VERIFY_CLUSTER_ACTIONS), clusters),
+        _statement(VERIFY_SIDS["roles"], set(VERIFY_ROLE_ACTIONS), _role_arns(plans, partition, account_id)),
+        _statement(VERIFY_SIDS["read"], set(VERIFY_READ_ACTIONS), ["*"]),
+    ]
 
 
 class _ArnBuilder:

@@ -292,7 +292,15 @@ def _check_grace_periods(client: Any, targets: list[Target]) -> None:
     for target in targets:
         if not target.present or not grace_period_needs_a_check(target.options, target.live):
             continue
-        reference = target.options.get("task_definition") or (target.live or {}).get("taskDefinition")
+        live = target.live or {}
+        declared = target.options.get("task_definition")
+        unchanged = live.get("healthCheckGracePeriodSeconds") == target.options["health_check_grace_period_seconds"]
+        if unchanged and (
+            not declared or short_task_definition(declared) == short_task_definition(live["taskDefinition"])
+        ):
+            # ECS accepted this grace period with this revision already: a run that changes nothing reads nothing.
+            continue
+        reference = declared or live.get("taskDefinition")
         definition = api.describe_task_definition(client, reference) if reference else None
         if definition is not None:
             check_grace_period(target.options, definition, target.prefix)

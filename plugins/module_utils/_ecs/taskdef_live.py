@@ -24,6 +24,8 @@ from .exceptions import AnsibleECSError
 from .tags import tag_changes, tags_to_dict, tags_to_list
 from .taskdef_compare import desired_definition, next_arn, plan_item, same_revision_content
 from .taskdef_validate import prepare_declared_definition, validate_images
+from .verification import verify
+from .verify_plan import VerifyItem
 from .waiting import Clock
 
 REGISTER_ATTEMPTS = 4
@@ -191,20 +193,43 @@ def _backoff(attempt: int) -> float:
     return min(2.0**attempt, 10.0)
 
 
-def resolve_one(client: Any, item: Definition, check_mode: bool, sleep: Callable[[float], None]) -> dict:
-    """Plan and apply one definition whose baseline was read; its result, with a ``diff`` the caller may drop."""
+@dataclass
+class Planned:
+    """What one definition's run will do: the desired revision, the images chosen, and the comparison's plan."""
+
+    desired: dict
+    choices: list
+    drift: list
+    plan: dict
+
+    @property
+    def moves_the_service(self) -> bool:
+        """A revision other than the live one (registered, or reused): new tasks will start from it."""
+        return bool(self.plan["substantive"])
+
+
+def plan_one(item: Definition) -> Planned:
+    """Choose each container's image and compare with the baseline (pure, once the baseline is read)."""
+    desired, choices, drift = desired_definition(
+        item.request, item.images, item.baseline if item.live_service else None, item.force_bootstrap_image
+    )
+    return Planned(desired, choices, drift, plan_item(desired, item.baseline))
+
+
+def resolve_one(
+    client: Any, item: Definition, check_mode: bool, sleep: Callable[[float], None], planned: Planned | None = None
+) -> dict:
+    """Apply the plan of one definition whose baseline was read; its result, with a ``diff`` the caller may drop."""
+    planned = planned or plan_one(item)
     baseline = item.baseline
     live_service = item.live_service
-    desired, choices, drift = desired_definition(
-        item.request, item.images, baseline if live_service else None, item.force_bootstrap_image
-    )
-    plan = plan_item(desired, baseline)
-    outcome = apply_plan(client, item, desired, plan, check_mode=check_mode, sleep=sleep)
+    plan = planned.plan
+    outcome = apply_plan(client, item, planned.desired, plan, check_mode=check_mode, sleep=sleep)
     tag_diff = [{**change, "path": f"tags.{change['path']}"} for change in plan["tag_changes"]]
     return {
         "cluster": item.cluster,
         "service": item.service,
-        "family": desired["family"],
+        "family": planned.desired["family"],
         "task_definition_arn": outcome["arn"],
         "live_task_definition_arn": live_service["taskDefinition"] if live_service else None,
         "baseline_task_definition_arn": baseline["taskDefinitionArn"] if baseline else None,
@@ -212,14 +237,44 @@ def resolve_one(client: Any, item: Definition, check_mode: bool, sleep: Callable
         "registered": outcome["registered"],
         "reused_revision": outcome["reused"],
         "tagged": outcome["tagged"],
-        "images": choices,
-        "drift": drift,
+        "images": planned.choices,
+        "drift": planned.drift,
         "changes": plan["changes"] + tag_diff,
         "diff": {"before": plan["before"] or {}, "after": plan["after"]},
     }
 
 
-def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = False, clock: Clock | None = None) -> dict:
+def verify_items(definitions: list[Definition], planned: list[Planned], region: str, labels: list[str]) -> list:
+    """The definitions whose tasks this run will start: a new or reused revision, or a service to create."""
+    items = []
+    for item, plan, label in zip(definitions, planned, labels):
+        if not plan.moves_the_service and item.live_service is not None:
+            continue
+        arn = (item.live_service or {}).get("serviceArn") or (item.baseline or {}).get("taskDefinitionArn") or ""
+        account = arn.split(":")[4] if arn.count(":") >= 5 else None
+        items.append(
+            VerifyItem(
+                label=label,
+                definition=plan.desired,
+                region=region,
+                account=account or None,
+                cluster=item.cluster if item.service else None,
+                cluster_known=item.live_service is not None,
+                load_balancers=(item.live_service or {}).get("loadBalancers") or [],
+            )
+        )
+    return items
+
+
+def run(
+    client: Any,
+    params: dict,
+    *,
+    check_mode: bool = False,
+    diff: bool = False,
+    clock: Clock | None = None,
+    connect_to: Callable | None = None,
+) -> dict:
     """ecs_taskdef_live: validate every definition, then read, plan and apply each, then shape the result.
 
     Returns:
@@ -239,10 +294,16 @@ def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = Fal
     else:
         definitions = [prepare(params, request_shape)]
     read_baselines(client, definitions)
+    planned = [plan_one(item) for item in definitions]
+    verified = None
+    if params.get("verify"):
+        labels = [_label(item, index, bool(listed)) for index, item in enumerate(definitions)]
+        items = verify_items(definitions, planned, client.meta.region_name, labels)
+        verified = verify(client, items, connect_to) if items else {"checked": 0, "calls": 0, "notes": []}
     results: list[dict] = []
-    for index, item in enumerate(definitions):
+    for index, (item, plan) in enumerate(zip(definitions, planned)):
         try:
-            results.append(resolve_one(client, item, check_mode, clock.sleep))
+            results.append(resolve_one(client, item, check_mode, clock.sleep, plan))
         except AnsibleECSError as error:
             if not listed:
                 raise
@@ -255,9 +316,16 @@ def run(client: Any, params: dict, *, check_mode: bool = False, diff: bool = Fal
         answer = {"changed": any(result["changed"] for result in results), "results": results}
     else:
         answer = dict(results[0])
+    if verified is not None:
+        answer["verify"] = verified
     if warnings:
         answer["warnings"] = warnings
     return answer
+
+
+def _label(item: Definition, index: int, listed: bool) -> str:
+    where = f"{item.cluster}/{item.service}" if item.service else item.family
+    return f"definitions[{index}] ({where})" if listed else where
 
 
 def _with_earlier_results(error: AnsibleECSError, index: int, done: list[dict], diff: bool) -> AnsibleECSError:

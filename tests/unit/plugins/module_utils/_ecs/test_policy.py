@@ -34,7 +34,15 @@ CLIENT_HELPERS = {"get_paginator", "can_paginate", "get_waiter", "close"}
 # A client variable: "client" (ECS), "<service>_client", or the bare botocore name of a service other than ECS.
 CLIENT_NAME = re.compile(r"^(?:(?P<prefixed>[a-z0-9]+)_client|client|(?P<bare>elbv2))$")
 # botocore service name -> IAM action prefix.
-IAM_PREFIXES = {"ecs": "ecs", "elbv2": "elasticloadbalancing"}
+IAM_PREFIXES = {
+    "ecs": "ecs",
+    "elbv2": "elasticloadbalancing",
+    "ecr": "ecr",
+    "iam": "iam",
+    "ssm": "ssm",
+    "secretsmanager": "secretsmanager",
+    "logs": "logs",
+}
 TASK_DEFINITION_ACTIONS = {
     "ecs:DeregisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
@@ -167,7 +175,8 @@ def _client_calls(node: ast.AST) -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def service_models(ecs_model) -> dict:
-    return {"ecs": ecs_model, "elbv2": botocore.session.get_session().get_service_model("elbv2")}
+    session = botocore.session.get_session()
+    return {"ecs": ecs_model, **{name: session.get_service_model(name) for name in IAM_PREFIXES if name != "ecs"}}
 
 
 def _to_actions(methods: set[tuple[str, str]], service_models: dict) -> set[str]:
@@ -303,9 +312,12 @@ def test_the_default_policy_allows_every_call_of_the_deploy_modules(plans, all_p
 
 def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans, service_models):
     reachable = _reachable_actions(service_models, *DEPLOY_MODULES)
-    ecs_granted = {action for action in _granted(_policy(plans)) if action.startswith("ecs:")}
-    assert ecs_granted <= reachable
-    assert _granted(_policy(plans)) == {
+    assert _granted(_policy(plans)) <= reachable | {"iam:PassRole"}
+    # The checks before deploying add reads only, each one a call of the verification.
+    verify_only = _granted(_policy(plans)) - _granted(_policy(plans, verify=False))
+    assert verify_only == set(policy.VERIFY_CLUSTER_ACTIONS + policy.VERIFY_ROLE_ACTIONS + policy.VERIFY_READ_ACTIONS)
+    assert verify_only <= reachable
+    assert _granted(_policy(plans, verify=False)) == {
         "ecs:ContinueServiceDeployment",
         "ecs:DescribeServiceDeployments",
         "ecs:DescribeServices",
@@ -318,7 +330,7 @@ def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans,
         "ecs:UpdateService",
         "iam:PassRole",
     }
-    create_only = _granted(_policy(plans, create_services=True)) - _granted(_policy(plans))
+    create_only = _granted(_policy(plans, create_services=True, verify=False)) - _granted(_policy(plans, verify=False))
     assert create_only == {"ecs:CreateService", "ecs:DescribeClusters"} <= reachable
 
 
@@ -364,7 +376,38 @@ def test_declined_actions_are_never_granted(plans):
 
 def test_the_whole_default_document(plans):
     """The exact document: what a reviewer reads, and what changes to policy.py must update on purpose."""
-    assert _policy(plans) == {
+    verify = _policy(plans)["Statement"][-3:]
+    assert verify == [
+        {
+            "Sid": "VerifyDeclaredClusters",
+            "Effect": "Allow",
+            "Action": ["ecs:DescribeClusters"],
+            "Resource": [
+                "arn:aws:ecs:eu-west-1:111122223333:cluster/shop-batch",
+                "arn:aws:ecs:eu-west-1:111122223333:cluster/shop-dev",
+            ],
+        },
+        {
+            "Sid": "VerifyDeclaredRoles",
+            "Effect": "Allow",
+            "Action": ["iam:GetRole"],
+            "Resource": _statement(_policy(plans), "PassDeclaredRolesToEcsTasks")["Resource"],
+        },
+        {
+            "Sid": "VerifyReadOnly",
+            "Effect": "Allow",
+            "Action": [
+                "ecr:DescribeImages",
+                "ecr:GetRepositoryPolicy",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "logs:DescribeLogGroups",
+                "secretsmanager:DescribeSecret",
+                "ssm:DescribeParameters",
+            ],
+            "Resource": ["*"],
+        },
+    ]
+    assert _policy(plans, verify=False) == {
         "Version": "2012-10-17",
         "Statement": [
             {
@@ -432,7 +475,11 @@ def test_the_whole_default_document(plans):
 
 def test_star_is_only_for_task_definition_actions_the_ecr_token_and_the_rule_read(all_plans):
     everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
-    unscoped = TASK_DEFINITION_ACTIONS | {"ecr:GetAuthorizationToken", "elasticloadbalancing:DescribeRules"}
+    unscoped = (
+        TASK_DEFINITION_ACTIONS
+        | {"ecr:GetAuthorizationToken", "elasticloadbalancing:DescribeRules"}
+        | set(policy.VERIFY_READ_ACTIONS)
+    )
     for statement in everything["Statement"]:
         if "*" in statement["Resource"] and "Condition" not in statement:
             assert set(statement["Action"]) <= unscoped, statement
@@ -560,7 +607,10 @@ def test_a_role_that_is_not_one_role_is_rejected(plans, role):
 
 
 def test_no_ecr_access_by_default(plans):
-    assert not [action for action in _granted(_policy(plans)) if action.startswith("ecr:")]
+    # Only the checks before deploying read ECR: whether an image exists, and a repository's policy. No pull, no push.
+    ecr = {action for action in _granted(_policy(plans)) if action.startswith("ecr:")}
+    assert ecr == {"ecr:DescribeImages", "ecr:GetRepositoryPolicy"}
+    assert not [action for action in _granted(_policy(plans, verify=False)) if action.startswith("ecr:")]
 
 
 def test_ecr_push_on_the_named_repositories(plans):
@@ -610,7 +660,9 @@ def test_every_statement_is_readable_and_sorted(plans, all_plans):
         assert statement["Action"] == sorted(set(statement["Action"]))
         assert statement["Resource"] == sorted(set(statement["Resource"]))
     # IAM counts the characters without whitespace: 2048 for a user's inline policy, 6144 managed, 10240 role inline.
-    assert len(json.dumps(_policy(plans), separators=(",", ":"))) < 2048
+    # The checks before deploying (verify) make the default too large for a user's inline policy: the role says so.
+    assert len(json.dumps(_policy(plans), separators=(",", ":"))) < 6144
+    assert len(json.dumps(_policy(plans, verify=False), separators=(",", ":"))) < 2048
     assert len(json.dumps(_policy(all_plans), separators=(",", ":"))) < 6144
 
 

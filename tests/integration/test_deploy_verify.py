@@ -1,0 +1,138 @@
+"""The deploy's checks before it writes: each missing resource is refused, naming it, with nothing written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.integration.conftest import run_playbook
+from tests.support.aws import client
+
+REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+GOOD = {
+    "verify_execution_role": "arn:aws:iam::123456789012:role/it-verify-exec",
+    "verify_parameter": "arn:aws:ssm:us-east-1:123456789012:parameter/it-verify/database-url",
+    "verify_log_group": "/ecs/it-verify/api",
+}
+TRUST_ECS_TASKS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+WRITE_PREFIXES = ("Create", "Register", "Update", "Delete", "Deregister", "Put", "Tag", "Untag")
+
+
+def _writes(calls: dict) -> dict:
+    return {
+        key: value
+        for key, value in calls.items()
+        if key.startswith("ecs:") and key.split(":", 1)[1].startswith(WRITE_PREFIXES) and isinstance(value, int)
+    }
+
+
+def _push(ecr, tag: str) -> None:
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "tag": tag}
+    ecr.put_image(repositoryName="shop/api", imageManifest=json.dumps(manifest), imageTag=tag)
+
+
+@pytest.fixture
+def needs(clean_sandbox):
+    """What api's revisions need, all there: the cluster with room, the image, roles, parameter, secret, log group."""
+    clean_sandbox.control("config", {"ec2_capacity": "unlimited"})
+    client(clean_sandbox, "ecs").create_cluster(clusterName="it-verify")
+    ecr = client(clean_sandbox, "ecr")
+    ecr.create_repository(repositoryName="shop/api")
+    _push(ecr, "1.0")
+    iam = client(clean_sandbox, "iam")
+    for name in ("it-verify-exec", "it-verify-task"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_ECS_TASKS)
+    iam.create_role(
+        RoleName="it-verify-lambda", AssumeRolePolicyDocument=TRUST_ECS_TASKS.replace("ecs-tasks", "lambda")
+    )
+    client(clean_sandbox, "ssm").put_parameter(
+        Name="/it-verify/database-url", Value="postgres://secret", Type="SecureString"
+    )
+    client(clean_sandbox, "secretsmanager").create_secret(Name="it-verify/api-key", SecretString="never-printed")
+    client(clean_sandbox, "logs").create_log_group(logGroupName="/ecs/it-verify/api")
+    return clean_sandbox
+
+
+def _secret_arn(sandbox) -> str:
+    return client(sandbox, "secretsmanager").describe_secret(SecretId="it-verify/api-key")["ARN"]
+
+
+def _deploy(sandbox, **variables):
+    values = {**GOOD, **variables}
+    if "verify_secret" not in values:
+        values["verify_secret"] = _secret_arn(sandbox)
+    return run_playbook(sandbox, "deploy_verify.yml", values)
+
+
+MISSING = [
+    (
+        "an image tag never pushed",
+        {"deploy_image": f"{REGISTRY}/shop/api:9.9"},
+        f"(it-verify/api) container app image {REGISTRY}/shop/api:9.9: shop/api:9.9 is not in ECR",
+    ),
+    (
+        "an SSM parameter that does not exist",
+        {"verify_parameter": "arn:aws:ssm:us-east-1:123456789012:parameter/it-verify/nope"},
+        "container app secrets[0] (DATABASE_URL): SSM parameter /it-verify/nope does not exist in us-east-1",
+    ),
+    (
+        "an execution role that does not exist",
+        {"verify_execution_role": "arn:aws:iam::123456789012:role/it-verify-gone"},
+        "executionRoleArn arn:aws:iam::123456789012:role/it-verify-gone: role it-verify-gone does not exist",
+    ),
+    (
+        "an execution role ECS tasks cannot assume",
+        {"verify_execution_role": "arn:aws:iam::123456789012:role/it-verify-lambda"},
+        "role it-verify-lambda does not trust ecs-tasks.amazonaws.com",
+    ),
+    (
+        "a log group that does not exist",
+        {"verify_log_group": "/ecs/it-verify/typo"},
+        "logConfiguration awslogs-group: log group /ecs/it-verify/typo does not exist in us-east-1",
+    ),
+    (
+        "a misspelled cluster",
+        {"verify_cluster": "it-verfy"},
+        "cluster 'it-verfy' does not exist or is not ACTIVE",
+    ),
+]
+
+
+def test_a_deploy_with_everything_there_is_verified_and_a_no_op_checks_nothing(needs):
+    first = _deploy(needs)
+    assert first.rc == 0, first.output
+    # roles 2, image 1, parameter 1, secret 1, log group 1, and the cluster of a service to create.
+    assert "Verified before writing: 7 resources with 7 calls, nothing missing" in first.output, first.output
+    secret = _secret_arn(needs)
+    needs.control("calls/reset", {})
+    again = _deploy(needs, verify_secret=secret)
+    assert again.rc == 0, again.output
+    calls = needs.calls()
+    # (iam:ListAccountAliases is amazon.aws.aws_caller_info's, reading the account as every run does.)
+    checked = [
+        key
+        for key in calls
+        if key.split(":")[0] in ("ecr", "iam", "ssm", "secretsmanager", "logs") and key != "iam:ListAccountAliases"
+    ]
+    assert checked == [] and "ecs:DescribeClusters" not in calls, calls
+    assert "Verified before writing" not in again.output
+
+
+@pytest.mark.parametrize(("label", "variables", "message"), MISSING, ids=[case[0] for case in MISSING])
+def test_each_missing_need_is_refused_naming_it_and_nothing_is_written(needs, label, variables, message):
+    secret = _secret_arn(needs)
+    needs.control("calls/reset", {})
+    run = _deploy(needs, verify_secret=secret, **variables)
+    assert run.rc != 0, run.output
+    assert message in run.output, run.output
+    assert "verify found what the new revisions need missing, and wrote nothing" in run.output
+    assert _writes(needs.calls()) == {}, needs.calls()
+    assert "postgres://secret" not in run.output and "never-printed" not in run.output
