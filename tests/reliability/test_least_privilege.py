@@ -92,6 +92,15 @@ def test_the_deploy_playbook_runs_with_only_the_produced_policy(enforcing_sandbo
     services = [service_declaration("tight", json.loads(network_file.read_text()))]
     assert run_playbook(sandbox, "deploy.yml", {"ecs_services": services}).rc == 0
     iam = client(sandbox, "iam")
+    # The deploy checks its roles before writing (deploy_verify): make them, as the bootstrap role would.
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}
+        ],
+    }
+    for suffix in ("exec", "task"):
+        iam.create_role(RoleName=f"{CLUSTER}-tight-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))
     iam.create_user(UserName="ci-deployer")
     keys = iam.create_access_key(UserName="ci-deployer")["AccessKey"]
     policy_file = tmp_path / "policy.json"
@@ -99,13 +108,22 @@ def test_the_deploy_playbook_runs_with_only_the_produced_policy(enforcing_sandbo
     attached = run_playbook(
         sandbox,
         "iam_policy.yml",
-        {"ecs_services": services, "iam_policy_user": "ci-deployer", "iam_policy_output_file": policy_file.name},
+        {
+            "ecs_services": services,
+            "iam_policy_user": "ci-deployer",
+            # With the checks before deploying, the policy is too large for a user's inline policy (2048).
+            "iam_policy_type": "managed",
+            "iam_policy_output_file": policy_file.name,
+        },
         cwd=tmp_path,
     )
     assert attached.rc == 0, attached.output[-3000:]
     assert f"Policy document written to {policy_file}" in attached.output
     document = json.loads(policy_file.read_text())
-    stored = iam.get_user_policy(UserName="ci-deployer", PolicyName="driftless-ecs-deploy")["PolicyDocument"]
+    (attached_policy,) = iam.list_attached_user_policies(UserName="ci-deployer")["AttachedPolicies"]
+    policy_arn = attached_policy["PolicyArn"]
+    version = iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"]
+    stored = iam.get_policy_version(PolicyArn=policy_arn, VersionId=version)["PolicyVersion"]["Document"]
     assert (json.loads(stored) if isinstance(stored, str) else stored) == document
 
     # From here on every call is checked against the user's policy.
@@ -127,7 +145,8 @@ def test_the_deploy_playbook_runs_with_only_the_produced_policy(enforcing_sandbo
         for statement in reduced["Statement"]:
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             statement["Action"] = [action for action in actions if action != "ecs:UpdateService"]
-        _set_free_calls(sandbox, 1)
+        _set_free_calls(sandbox, 2)
+        iam.detach_user_policy(UserName="ci-deployer", PolicyArn=policy_arn)
         iam.put_user_policy(
             UserName="ci-deployer", PolicyName="driftless-ecs-deploy", PolicyDocument=json.dumps(reduced)
         )

@@ -80,19 +80,18 @@ PRUNE_ACTIONS = {
     "ecs:ListTasks": (IN_CLUSTERS,),
 }
 # The deploy role's checks before it writes (ecs_taskdef_live verify, on by default): reads only, never a secret's
-# value. Clusters and roles are the declared ones; images and secrets may live in any account and region, and
-# DescribeParameters, DescribeLogGroups and ELBv2's Describe actions take no resource-level permission, so the
-# rest is granted on "*".
+# value. Clusters and roles are the declared ones. Images and secrets may live in any account and region: their
+# actions get every resource of their own type. DescribeLogGroups, DescribeParameters and ELBv2's Describe actions
+# take no resource-level permission, so they get "*".
 VERIFY_CLUSTER_ACTIONS = ("ecs:DescribeClusters",)
 VERIFY_ROLE_ACTIONS = ("iam:GetRole",)
-VERIFY_READ_ACTIONS = (
-    "ecr:DescribeImages",
-    "ecr:GetRepositoryPolicy",
+VERIFY_TYPED_ACTIONS = ("ecr:DescribeImages", "ecr:GetRepositoryPolicy", "secretsmanager:DescribeSecret")
+VERIFY_DESCRIBE_ONLY_ACTIONS = (
     "elasticloadbalancing:DescribeTargetGroups",
     "logs:DescribeLogGroups",
-    "secretsmanager:DescribeSecret",
     "ssm:DescribeParameters",
 )
+VERIFY_READ_ACTIONS = VERIFY_TYPED_ACTIONS + VERIFY_DESCRIBE_ONLY_ACTIONS
 # Calls the collection can make that this policy never grants, and why.
 NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
@@ -124,7 +123,12 @@ BLUE_GREEN_READ_SID = "ReadListenerRuleWeights"
 PASS_ROLE_TO_ECS_SID = "PassDeclaredRolesToEcs"
 ECR_TOKEN_SID = "EcrAuthorizationToken"
 ECR_PUSH_SID = "EcrPushDeclaredRepositories"
-VERIFY_SIDS = {"clusters": "VerifyDeclaredClusters", "roles": "VerifyDeclaredRoles", "read": "VerifyReadOnly"}
+VERIFY_SIDS = {
+    "clusters": "VerifyDeclaredClusters",
+    "roles": "VerifyDeclaredRoles",
+    "typed": "VerifyImagesAndSecrets",
+    "describe": "VerifyDescribeOnly",
+}
 
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
@@ -228,10 +232,12 @@ def deploy_policy(
 
 
 def _verify_statements(plans: list[dict], clusters: list[str], partition: str, account_id: str) -> list[dict]:
+    typed = [f"arn:{partition}:ecr:*:*:repository/*", f"arn:{partition}:secretsmanager:*:*:secret:*"]
     return [
         _statement(VERIFY_SIDS["clusters"], set(VERIFY_CLUSTER_ACTIONS), clusters),
         _statement(VERIFY_SIDS["roles"], set(VERIFY_ROLE_ACTIONS), _role_arns(plans, partition, account_id)),
-        _statement(VERIFY_SIDS["read"], set(VERIFY_READ_ACTIONS), ["*"]),
+        _statement(VERIFY_SIDS["typed"], set(VERIFY_TYPED_ACTIONS), typed),
+        _statement(VERIFY_SIDS["describe"], set(VERIFY_DESCRIBE_ONLY_ACTIONS), ["*"]),
     ]
 
 

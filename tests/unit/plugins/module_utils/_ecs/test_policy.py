@@ -376,7 +376,7 @@ def test_declined_actions_are_never_granted(plans):
 
 def test_the_whole_default_document(plans):
     """The exact document: what a reviewer reads, and what changes to policy.py must update on purpose."""
-    verify = _policy(plans)["Statement"][-3:]
+    verify = _policy(plans)["Statement"][-4:]
     assert verify == [
         {
             "Sid": "VerifyDeclaredClusters",
@@ -394,16 +394,15 @@ def test_the_whole_default_document(plans):
             "Resource": _statement(_policy(plans), "PassDeclaredRolesToEcsTasks")["Resource"],
         },
         {
-            "Sid": "VerifyReadOnly",
+            "Sid": "VerifyImagesAndSecrets",
             "Effect": "Allow",
-            "Action": [
-                "ecr:DescribeImages",
-                "ecr:GetRepositoryPolicy",
-                "elasticloadbalancing:DescribeTargetGroups",
-                "logs:DescribeLogGroups",
-                "secretsmanager:DescribeSecret",
-                "ssm:DescribeParameters",
-            ],
+            "Action": ["ecr:DescribeImages", "ecr:GetRepositoryPolicy", "secretsmanager:DescribeSecret"],
+            "Resource": ["arn:aws:ecr:*:*:repository/*", "arn:aws:secretsmanager:*:*:secret:*"],
+        },
+        {
+            "Sid": "VerifyDescribeOnly",
+            "Effect": "Allow",
+            "Action": ["elasticloadbalancing:DescribeTargetGroups", "logs:DescribeLogGroups", "ssm:DescribeParameters"],
             "Resource": ["*"],
         },
     ]
@@ -478,7 +477,7 @@ def test_star_is_only_for_task_definition_actions_the_ecr_token_and_the_rule_rea
     unscoped = (
         TASK_DEFINITION_ACTIONS
         | {"ecr:GetAuthorizationToken", "elasticloadbalancing:DescribeRules"}
-        | set(policy.VERIFY_READ_ACTIONS)
+        | set(policy.VERIFY_DESCRIBE_ONLY_ACTIONS)
     )
     for statement in everything["Statement"]:
         if "*" in statement["Resource"] and "Condition" not in statement:
