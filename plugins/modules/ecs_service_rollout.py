@@ -381,6 +381,19 @@ options:
         (a lifecycle hook that answered FAILED or timed out into a rollback, a triggered circuit breaker or alarm).
     type: bool
     default: true
+  release:
+    description:
+      - With O(services), how the services of the run stand together.
+      - C(independent) - each service succeeds or fails on its own.
+      - C(all_or_nothing) - when any service fails its rollout (or its UpdateService), every other service this run
+        moved is put back. A BLUE_GREEN, LINEAR or CANARY deployment still running (in its bake time, or left at
+        O(wait_until)) is stopped with a rollback (StopServiceDeployment ROLLBACK); any other moved service is
+        updated back to the task definition it ran before and followed like any rollout. Services the run did not
+        move are not touched. Each result's C(put_back) says what was done and how it ended; a put-back that fails
+        fails that service too, and is never hidden.
+    type: str
+    choices: [independent, all_or_nothing]
+    default: independent
   wait:
     description:
       - Follow the deployment to its end. With V(false) the module returns as soon as the deployment has started,
@@ -739,6 +752,14 @@ diff:
   description: Before and after of the compared (declared) settings. A list of them with O(services).
   returned: with C(--diff)
   type: raw
+put_back:
+  description:
+    - With O(release=all_or_nothing), for a service this run moved and then put back because another one failed -
+      C(action) (C(rolled back to web:4), or C(stopped its service deployment with a rollback)) and C(outcome)
+      (the rollout state, or the service deployment's status, it ended in).
+  returned: when the service was put back
+  type: dict
+  sample: {action: rolled back to web:4, outcome: COMPLETED}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

@@ -158,6 +158,7 @@ SERVICE_DEFAULTS = {"state": "present", "force_new_deployment": False}
 ROLLOUT_ARG_SPEC = {
     "rollback": {"type": "bool", "default": True},
     "services": {"type": "list", "elements": "dict"},
+    "release": {"type": "str", "default": "independent", "choices": ["independent", "all_or_nothing"]},
 }
 
 # ecs_service_deployment: acts on the current service deployment of one service.

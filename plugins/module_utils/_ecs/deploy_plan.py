@@ -98,6 +98,7 @@ def summarize(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | 
             "deployment_id": rollout.get("deployment_id"),
             "rollout_state": rollout.get("rollout_state"),
             "message": _without_list_label(rollout.get("msg")),
+            "put_back": rollout.get("put_back"),
             "duration": rollout.get("duration"),
         }
         summary.update(native_deployment(plan, rollout))
@@ -118,7 +119,11 @@ def failure_headline(summaries: list[dict], failure: str) -> str:
 
     ``failure`` (ecs_service_rollout's own message) is the answer when no service's line carries the reason.
     """
-    failed = [item for item in summaries if item["outcome"] in ("rolled back", "failed") and item.get("message")]
+    failed = [
+        item
+        for item in summaries
+        if item["outcome"] in ("rolled back", "failed") and (item.get("message") or item.get("put_back"))
+    ]
     if not failed:
         return failure
     names = ", ".join(f"{item['cluster']}/{item['service']} {item['outcome']}" for item in failed)
@@ -235,6 +240,9 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             line += f"; kept live {', '.join(d['container'] + ' ' + d['live'] for d in item['drift'])}"
         if item["duration"] is not None and item["outcome"] not in ("unchanged",):
             line += f"; {item['duration']:.1f} s"
+        if item.get("put_back"):
+            back = item["put_back"]
+            line += f"; put back with the others (all_or_nothing): {back['action']}, {back['outcome']}"
         if item["message"]:
             line += f" ({item['message']})"
         lines.append(line)

@@ -45,6 +45,7 @@ from .vocabulary import (
     FAILED,
     IN_PROGRESS,
     REPLACED,
+    ROLLBACK_SUCCESSFUL,
     TIMED_OUT,
     WAIT_UNTIL_COMPLETED,
     family_of,
@@ -65,6 +66,8 @@ class RunSettings:
     check_mode: bool = False
     diff: bool = False
     wait_until: str = WAIT_UNTIL_COMPLETED
+    # all_or_nothing: when one service fails, every other one this run moved goes back to where it was.
+    release: str = "independent"
 
     @classmethod
     def from_params(cls, params: dict, check_mode: bool, diff: bool) -> RunSettings:
@@ -76,6 +79,7 @@ class RunSettings:
             check_mode=check_mode,
             diff=diff,
             wait_until=validate_wait_until(params.get("wait_until")),
+            release=params.get("release") or "independent",
         )
 
 
@@ -104,6 +108,8 @@ class Target:
     # The native (blue/green, linear, canary) service deployment this run started, followed by its ARN.
     tracker: Tracker | None = None
     traffic: dict | None = None
+    # all_or_nothing: what was done to put this service back because another one failed, and how it ended.
+    put_back: dict | None = None
 
     @property
     def cluster(self) -> str:
@@ -186,12 +192,14 @@ def run(
             raise ECSValidationError(f"{target.prefix}{error.message}") from error
 
     if not settings.check_mode:
-        _apply(client, targets, settings.wait_until, started, clock)
+        _apply(client, targets, settings, started, clock)
         if settings.wait:
             _follow(client, targets, deadline, settings, clock)
             _follow_native(client, targets, deadline, settings, clock)
             _refresh_native(client, targets)
             _roll_back(client, targets, settings, clock)
+            if settings.release == "all_or_nothing":
+                _put_back_the_others(client, targets, settings, clock)
         shifted = [target for target in targets if target.tracker is not None]
         for target, weights in zip(shifted, traffic_of_services(elbv2, [target.current for target in shifted])):
             target.traffic = weights
@@ -367,17 +375,23 @@ def _poll_targets(
 # Apply -----------------------------------------------------------------------------------------------------
 
 
-def _apply(client: Any, targets: list[Target], wait_until: str, started: float, clock: Clock) -> None:
+def _apply(client: Any, targets: list[Target], settings: RunSettings, started: float, clock: Clock) -> None:
     done: list[Target] = []
     for target in targets:
         try:
-            _apply_one(client, target, wait_until)
+            _apply_one(client, target, settings.wait_until)
         except AnsibleECSError as error:
+            message = f"{target.label}: {error.message}"
+            if settings.release == "all_or_nothing" and done:
+                # The services after this one were not touched; the ones before it go back.
+                target.failure = message
+                _put_back_the_others(client, [*done, target], settings, clock)
+                message += _put_back_summary(done)
             raise AnsibleECSError(
-                message=f"{target.label}: {error.message}",
+                message=message,
                 exception=error.exception,
                 changed=any(plan_changes(written.plan) for written in done),
-                results=[_target_result(written, RunSettings(), clock.now() - started) for written in done],
+                results=[_target_result(written, settings, clock.now() - started) for written in done],
             ) from error
         done.append(target)
 
@@ -540,6 +554,93 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
             target.failure += f"; the rollback by {who} ended {target.rollback_outcome}"
 
 
+def _put_back_the_others(client: Any, targets: list[Target], settings: RunSettings, clock: Clock) -> None:
+    """all_or_nothing: one service failed, so every other service this run moved goes back where it was.
+
+    A blue/green, linear or canary deployment still running (in its bake time, or left at ``wait_until``) is
+    stopped with a rollback; any other moved service is updated back to the revision it ran before, and followed
+    like any rollout. Services the run did not move are not touched. A put-back that fails says so.
+    """
+    if not any(target.failure for target in targets):
+        return
+    moved = [
+        target
+        for target in targets
+        if not target.failure and target.plan and target.plan["action"] == "update" and _moved(target)
+    ]
+    stopping: list[Target] = []
+    updating: list[Target] = []
+    for target in moved:
+        tracker = target.tracker
+        if tracker is not None and not is_ended(tracker.detail):
+            stop_for_rollback(client, tracker)
+            target.put_back = {"action": "stopped its service deployment with a rollback", "outcome": None}
+            stopping.append(target)
+        else:
+            previous = target.previous_task_definition
+            target.see(
+                api.update_service(
+                    client, {"cluster": target.cluster, "service": target.name, "taskDefinition": previous}
+                )
+            )
+            target.rollback_deployment_id = (primary_deployment(target.current) or {}).get("id")
+            target.put_back = {"action": f"rolled back to {short_task_definition(previous)}", "outcome": None}
+            updating.append(target)
+    if not moved:
+        return
+    deadline = clock.now() + settings.wait_timeout
+    if stopping:
+        follow(
+            client,
+            [target.tracker for target in stopping],
+            lambda tracker: is_ended(tracker.detail),
+            deadline=deadline,
+            interval=settings.poll_interval,
+            clock=clock,
+        )
+    _poll_targets(
+        client,
+        updating,
+        lambda _: True,
+        deadline=deadline,
+        settings=settings,
+        clock=clock,
+        follow=lambda target: not deployment_settled(target.current, target.rollback_deployment_id),
+    )
+    for target in stopping:
+        status = target.tracker.status
+        target.put_back["outcome"] = status
+        target.rolled_back = status == ROLLBACK_SUCCESSFUL
+    for target in updating:
+        state = deployment_state(target.current, target.rollback_deployment_id)
+        target.put_back["outcome"] = TIMED_OUT if state in (None, IN_PROGRESS) else state
+        target.rolled_back = state == COMPLETED
+    for target in moved:
+        target.rolled_back_by = "module"
+        if not target.rolled_back:
+            target.failure = (
+                f"{target.label}: put back because another service failed (all_or_nothing), but "
+                f"{target.put_back['action']} ended {target.put_back['outcome']}"
+            )
+
+
+def _moved(target: Target) -> bool:
+    """Whether this run started a deployment of the service (a new revision or a setting that redeploys)."""
+    if target.tracker is not None:
+        return True
+    before = primary_deployment(target.live) or {}
+    return bool(target.deployment_id) and target.deployment_id != before.get("id")
+
+
+def _put_back_summary(targets: list[Target]) -> str:
+    back = [target for target in targets if target.put_back]
+    if not back:
+        return ""
+    return "; all_or_nothing put back " + ", ".join(
+        f"{target.label} ({target.put_back['action']}: {target.put_back['outcome']})" for target in back
+    )
+
+
 def _follow_native(client: Any, targets: list[Target], deadline: float, settings: RunSettings, clock: Clock) -> None:
     """Follow blue/green, linear and canary deployments by their ARN, together, to their end (or ``wait_until``).
 
@@ -670,6 +771,8 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
     if target.tracker is not None:
         result.update(target.tracker.result())
         result["traffic"] = target.traffic
+    if target.put_back is not None:
+        result["put_back"] = dict(target.put_back)
     if target.failure:
         result["msg"] = target.failure
     if settings.diff:
@@ -703,7 +806,7 @@ def _report(targets: list[Target], list_mode: bool, settings: RunSettings, durat
         if settings.diff:
             report["diff"] = [result.pop("diff") for result in results]
         if failed:
-            summary = "; ".join(result["msg"] for result in failed)
+            summary = "; ".join(result["msg"] for result in failed) + _put_back_summary(targets)
             error = ECSTimeoutError if timed_out else AnsibleECSError
             raise error(message=f"{len(failed)} of {len(results)} services failed: {summary}", **report)
         return report

@@ -164,6 +164,27 @@ def test_a_failed_deploy_says_its_reason_once_on_the_service_line_and_names_the_
     assert reason not in headline
 
 
+def test_a_service_put_back_with_the_others_says_so_and_counts_as_not_deployed():
+    resolved = [_taskdef("web", "app", "nginx:1", "nginx:2", ARN + "web:5", ARN + "web:4", True)]
+    put_back = {"action": "rolled back to web:4", "outcome": "COMPLETED"}
+    rolled = [
+        {
+            "cluster": "shop",
+            "service_name": "web",
+            "changed": True,
+            "rolled_back": True,
+            "put_back": put_back,
+            "duration": 12.0,
+        }
+    ]
+    summary = summarize(PLANS[:1], resolved, rolled)
+    assert (summary[0]["outcome"], summary[0]["put_back"]) == ("rolled back", put_back)
+    assert summary_lines(summary)[0].endswith(
+        "; put back with the others (all_or_nothing): rolled back to web:4, COMPLETED"
+    )
+    assert failure_headline(summary, "x").startswith("1 of 1 services did not deploy (shop/web rolled back)")
+
+
 def test_a_failure_no_service_line_explains_is_the_closing_error_as_it_is():
     resolved = [_taskdef("web", "app", "nginx:1", "nginx:1", ARN + "web:4", ARN + "web:4", False)]
     assert failure_headline(summarize(PLANS[:1], resolved, []), "cluster shop not found") == "cluster shop not found"
