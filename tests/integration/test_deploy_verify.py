@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 
 from tests.integration.conftest import run_playbook
@@ -136,3 +137,53 @@ def test_each_missing_need_is_refused_naming_it_and_nothing_is_written(needs, la
     assert "verify found what the new revisions need missing, and wrote nothing" in run.output
     assert _writes(needs.calls()) == {}, needs.calls()
     assert "postgres://secret" not in run.output and "never-printed" not in run.output
+
+
+def _other_account(sandbox, service: str):
+    """A client of account 222222222222 (prod in the example inventory), reached as the demo does: an assumed role."""
+    sts = client(sandbox, "sts")
+    credentials = sts.assume_role(RoleArn="arn:aws:iam::222222222222:role/it-verify", RoleSessionName="it")[
+        "Credentials"
+    ]
+    return boto3.client(
+        service,
+        endpoint_url=sandbox.url,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def test_an_image_of_another_account_needs_its_repository_to_let_this_one_pull(needs):
+    dev_ecr = _other_account(needs, "ecr")
+    dev_ecr.create_repository(repositoryName="shop/api")
+    _push(dev_ecr, "2.0")
+    image = "222222222222.dkr.ecr.us-east-1.amazonaws.com/shop/api:2.0"
+
+    needs.control("calls/reset", {})
+    refused = _deploy(needs, deploy_image=image, deploy_verify_only=True)
+    assert refused.rc != 0, refused.output
+    assert "repository shop/api of account 222222222222 does not let account 123456789012 pull" in refused.output, (
+        refused.output
+    )
+    assert _writes(needs.calls()) == {}
+
+    pull = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ProdPulls",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            }
+        ],
+    }
+    dev_ecr.set_repository_policy(repositoryName="shop/api", policyText=json.dumps(pull))
+    allowed = _deploy(needs, deploy_image=image, deploy_verify_only=True)
+    assert allowed.rc == 0, allowed.output
+    assert "nothing missing" in allowed.output
+    missing = _deploy(needs, deploy_image=image.replace(":2.0", ":2.1"), deploy_verify_only=True)
+    assert "shop/api:2.1 is not in ECR (repository shop/api of account 222222222222" in missing.output, missing.output
+    assert _writes(needs.calls()) == {}

@@ -334,12 +334,16 @@ def describe_images(ecr_client: Any, registry_id: str, repository: str, image_id
     ]
 
 
-@ReadErrorHandler.list_error_handler("get repository policy", default_value=None)
+@ECSErrorHandler.common_error_handler("batch get image")
 @RETRY_SAFE
-def get_repository_policy(ecr_client: Any, registry_id: str, repository: str) -> dict | None:
-    """The repository's policy document, or None when it has none."""
-    text = ecr_client.get_repository_policy(registryId=registry_id, repositoryName=repository)["policyText"]
-    return json.loads(text)
+def batch_get_image(ecr_client: Any, registry_id: str, repository: str, image_ids: list[dict]) -> dict:
+    """ECR BatchGetImage: a pull's first step, and what another account's repository policy must allow.
+
+    Returns ``{"images": [...], "failures": [...]}``; AccessDeniedException (the repository does not let this
+    account pull) and RepositoryNotFoundException raise, for the caller to tell apart.
+    """
+    response = ecr_client.batch_get_image(registryId=registry_id, repositoryName=repository, imageIds=image_ids)
+    return {"images": response.get("images", []), "failures": response.get("failures", [])}
 
 
 @ReadErrorHandler.list_error_handler("get role", default_value=None)

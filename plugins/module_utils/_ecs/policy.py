@@ -85,7 +85,7 @@ PRUNE_ACTIONS = {
 # take no resource-level permission, so they get "*".
 VERIFY_CLUSTER_ACTIONS = ("ecs:DescribeClusters",)
 VERIFY_ROLE_ACTIONS = ("iam:GetRole",)
-VERIFY_TYPED_ACTIONS = ("ecr:DescribeImages", "ecr:GetRepositoryPolicy", "secretsmanager:DescribeSecret")
+VERIFY_TYPED_ACTIONS = ("ecr:BatchGetImage", "ecr:DescribeImages", "secretsmanager:DescribeSecret")
 VERIFY_DESCRIBE_ONLY_ACTIONS = (
     "elasticloadbalancing:DescribeTargetGroups",
     "logs:DescribeLogGroups",

@@ -9,18 +9,12 @@ name the service, the container and the field. No value of a secret or parameter
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from . import api
-from .exceptions import ECSValidationError
-from .verify_plan import (
-    Checklist,
-    VerifyItem,
-    collect,
-    pull_allowed,
-    role_problem,
-    target_group_problem,
-)
+from .exceptions import AnsibleECSError, ECSValidationError
+from .verify_plan import Checklist, VerifyItem, collect, role_problem, target_group_problem
 
 # connect_to(service, region) -> a client: the modules build them only when a check needs one.
 Connect = Callable[[str, "str | None"], Any]
@@ -46,10 +40,20 @@ def verify(ecs: Any, items: list[VerifyItem], connect_to: Connect) -> dict:
     Returns:
         ``{"checked": resources asked about, "calls": AWS calls made, "notes": what was not checked, and why}``.
     """
-    checklist = collect(items)
     clients = _Clients(connect_to)
+    unknown = sorted({item.cluster for item in items if item.cluster and not item.cluster_known})
+    found = {}
+    if unknown:
+        clients.calls += 1
+        found = {cluster.get("clusterName"): cluster for cluster in api.describe_clusters(ecs, unknown)}
+    for item in items:
+        # A service to create: its account (whose pulls another registry must allow) is its cluster's.
+        arn = (found.get(item.cluster) or {}).get("clusterArn") or ""
+        if item.account is None and arn.count(":") >= 5:
+            item.account = arn.split(":")[4]
+    checklist = collect(items)
     problems = list(checklist.problems)
-    problems += _clusters(ecs, checklist, clients)
+    problems += _clusters(checklist, found)
     problems += _images(checklist, clients)
     problems += _roles(checklist, clients)
     problems += _secrets(checklist, clients)
@@ -63,15 +67,8 @@ def verify(ecs: Any, items: list[VerifyItem], connect_to: Connect) -> dict:
     return {"checked": checklist.count(), "calls": clients.calls, "notes": checklist.notes}
 
 
-def _clusters(ecs: Any, checklist: Checklist, clients: _Clients) -> list[str]:
-    if not checklist.clusters:
-        return []
-    clients.calls += 1
-    active = {
-        cluster.get("clusterName")
-        for cluster in api.describe_clusters(ecs, sorted(checklist.clusters))
-        if cluster.get("status") == "ACTIVE"
-    }
+def _clusters(checklist: Checklist, found: dict) -> list[str]:
+    active = {name for name, cluster in found.items() if cluster.get("status") == "ACTIVE"}
     return [
         f"{', '.join(where)}: cluster {name!r} does not exist or is not ACTIVE"
         for name, where in sorted(checklist.clusters.items())
@@ -82,8 +79,11 @@ def _clusters(ecs: Any, checklist: Checklist, clients: _Clients) -> list[str]:
 def _images(checklist: Checklist, clients: _Clients) -> list[str]:
     problems = []
     for (account, region, repository), images in sorted(checklist.images.items()):
-        ecr = clients.get("ecr", region)
-        found = api.describe_images(ecr, account, repository, [image.image_id for image in images])
+        pulling = checklist.pulls.get((account, region, repository))
+        if pulling:
+            problems += _pulled_from_another_account(clients, (account, region, repository), images, pulling)
+            continue
+        found = api.describe_images(clients.get("ecr", region), account, repository, [i.image_id for i in images])
         if found is None:
             # One of them (or the repository) is missing: ECR refused the batch, so ask one image a call.
             for image, where in images.items():
@@ -92,15 +92,33 @@ def _images(checklist: Checklist, clients: _Clients) -> list[str]:
                         f"{', '.join(where)}: {image.shown} is not in ECR (repository {repository} of account "
                         f"{account} in {region})"
                     )
-        for pulling, where in sorted(checklist.pulls.get((account, region, repository), {}).items()):
-            policy = api.get_repository_policy(clients.get("ecr", region), account, repository)
-            if not pull_allowed(policy, pulling):
-                problems.append(
-                    f"{', '.join(where)}: repository {repository} of account {account} does not let account "
-                    f"{pulling} pull (its repository policy must allow ecr:BatchGetImage and "
-                    "ecr:GetDownloadUrlForLayer to that account); the tasks would fail with CannotPullContainerError"
-                )
     return problems
+
+
+def _pulled_from_another_account(clients: _Clients, key: tuple, images: dict, pulling: dict) -> list[str]:
+    """An image of another account's registry: BatchGetImage, the pull's own first step, answers both questions
+    (does the repository policy let this account pull, and is the image there)."""
+    account, region, repository = key
+    where = [place for places in pulling.values() for place in places]
+    try:
+        answer = api.batch_get_image(clients.get("ecr", region), account, repository, [i.image_id for i in images])
+    except AnsibleECSError as error:
+        text = str(error.exception or error.message)
+        if "AccessDenied" in text or "RepositoryNotFound" in text:
+            return [
+                f"{', '.join(where)}: repository {repository} of account {account} does not let account "
+                f"{', '.join(sorted(pulling))} pull (its repository policy must allow ecr:BatchGetImage and "
+                "ecr:GetDownloadUrlForLayer to that account, or the repository is missing); the tasks would fail "
+                "with CannotPullContainerError"
+            ]
+        raise
+    missing = {json.dumps(failure.get("imageId"), sort_keys=True) for failure in answer["failures"]}
+    return [
+        f"{', '.join(where_used)}: {image.shown} is not in ECR (repository {repository} of account {account} in "
+        f"{region})"
+        for image, where_used in images.items()
+        if json.dumps(image.image_id, sort_keys=True) in missing
+    ]
 
 
 def _roles(checklist: Checklist, clients: _Clients) -> list[str]:

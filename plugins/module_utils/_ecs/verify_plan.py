@@ -196,29 +196,6 @@ def role_problem(role: dict | None) -> str | None:
     return f"does not trust {ECS_TASKS_PRINCIPAL} (its trust policy must allow sts:AssumeRole for it)"
 
 
-def pull_allowed(policy: dict | None, account: str) -> bool:
-    """Whether a repository policy lets ``account`` pull: ecr:BatchGetImage and ecr:GetDownloadUrlForLayer."""
-    needed = {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
-    granted: set = set()
-    for statement in (policy or {}).get("Statement") or []:
-        if statement.get("Effect") != "Allow":
-            continue
-        principals = statement.get("Principal")
-        if principals != "*":
-            aws = (principals or {}).get("AWS") or []
-            aws = [aws] if isinstance(aws, str) else aws
-            if not any(principal in (account, "*") or f":{account}:" in principal for principal in aws):
-                continue
-        actions = statement.get("Action") or []
-        actions = [actions] if isinstance(actions, str) else actions
-        for action in actions:
-            if action in ("ecr:*", "*"):
-                granted |= needed
-            elif action in needed:
-                granted.add(action)
-    return needed <= granted
-
-
 def target_group_problem(group: dict | None, network_mode: str) -> str | None:
     """Why a service of ``network_mode`` could not register its tasks in this target group, or None."""
     if group is None:

@@ -396,7 +396,7 @@ def test_the_whole_default_document(plans):
         {
             "Sid": "VerifyImagesAndSecrets",
             "Effect": "Allow",
-            "Action": ["ecr:DescribeImages", "ecr:GetRepositoryPolicy", "secretsmanager:DescribeSecret"],
+            "Action": ["ecr:BatchGetImage", "ecr:DescribeImages", "secretsmanager:DescribeSecret"],
             "Resource": ["arn:aws:ecr:*:*:repository/*", "arn:aws:secretsmanager:*:*:secret:*"],
         },
         {
@@ -606,9 +606,10 @@ def test_a_role_that_is_not_one_role_is_rejected(plans, role):
 
 
 def test_no_ecr_access_by_default(plans):
-    # Only the checks before deploying read ECR: whether an image exists, and a repository's policy. No pull, no push.
+    # Only the checks before deploying read ECR: whether an image exists, and whether another account's repository
+    # lets this one pull (BatchGetImage, a pull's first step, reads a manifest and no layer). No push.
     ecr = {action for action in _granted(_policy(plans)) if action.startswith("ecr:")}
-    assert ecr == {"ecr:DescribeImages", "ecr:GetRepositoryPolicy"}
+    assert ecr == {"ecr:BatchGetImage", "ecr:DescribeImages"}
     assert not [action for action in _granted(_policy(plans, verify=False)) if action.startswith("ecr:")]
 
 

@@ -1,0 +1,61 @@
+"""ECR across accounts, as ECR allows it: another account's repository answers only what its policy grants."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"})
+
+
+def _dev_ecr(sandbox, aws):
+    """ECR of account 222222222222, through an assumed role, as a promotion's source account."""
+    credentials = aws("sts").assume_role(RoleArn="arn:aws:iam::222222222222:role/dev", RoleSessionName="test")[
+        "Credentials"
+    ]
+    return boto3.client(
+        "ecr",
+        endpoint_url=sandbox.url,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def test_another_accounts_repository_answers_only_what_its_policy_grants(sandbox, aws):
+    dev = _dev_ecr(sandbox, aws)
+    dev.create_repository(repositoryName="shop/web")
+    dev.put_image(repositoryName="shop/web", imageManifest=MANIFEST, imageTag="1.0")
+    prod = aws("ecr")
+    wanted = {"registryId": "222222222222", "repositoryName": "shop/web", "imageIds": [{"imageTag": "1.0"}]}
+
+    with pytest.raises(ClientError) as error:
+        prod.batch_get_image(**wanted)
+    assert error.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "ecr:BatchGetImage" in error.value.response["Error"]["Message"]
+
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            }
+        ],
+    }
+    dev.set_repository_policy(repositoryName="shop/web", policyText=json.dumps(policy))
+    pulled = prod.batch_get_image(**wanted)
+    assert [image["imageId"]["imageTag"] for image in pulled["images"]] == ["1.0"]
+    missing = prod.batch_get_image(**{**wanted, "imageIds": [{"imageTag": "9.9"}]})
+    assert missing["images"] == [] and missing["failures"][0]["imageId"] == {"imageTag": "9.9"}
+    # The policy grants pulls, not DescribeImages: that one stays refused.
+    with pytest.raises(ClientError) as error:
+        prod.describe_images(**wanted)
+    assert error.value.response["Error"]["Code"] == "AccessDeniedException"
+    # The account's own repositories are as moto keeps them.
+    assert prod.describe_repositories()["repositories"] == []
