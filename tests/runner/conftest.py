@@ -78,6 +78,16 @@ def subnets(sandbox) -> list[str]:
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.71.1.0/24")["Subnet"]["SubnetId"]
     ecs = session.client("ecs", endpoint_url=sandbox.url)
     ecs.create_cluster(clusterName=CLUSTER)
+    # The service's execution and task roles, which the deploy checks before it writes (deploy_verify).
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam = session.client("iam", endpoint_url=sandbox.url)
+    for suffix in ("exec", "task"):
+        iam.create_role(RoleName=f"{CLUSTER}-web-{suffix}", AssumeRolePolicyDocument=json.dumps(trust))
     (service,) = ecs_services([subnet])
     revision = ecs.register_task_definition(**service["task_definition"])["taskDefinition"]["taskDefinitionArn"]
     ecs.create_service(
