@@ -51,7 +51,18 @@ options:
         (C("{{ lookup('file', 'web.json') | from_json }}")).
       - Every field of that request is supported, C(tags) included (as a list of C(key)/C(value) or as a dict).
         A field the ECS API does not know is an error that names it.
-      - The image written here is the bootstrap image, used when no service runs the container yet.
+      - The other shapes users keep work too. A DescribeTaskDefinition C(taskDefinition) document (what
+        C(aws ecs describe-task-definition --query taskDefinition) prints), and the CLI's whole answer
+        C({"taskDefinition": ..., "tags": [...]}), whose tags count as the declared ones. Their read-only fields
+        (C(taskDefinitionArn), C(revision), C(status), C(requiresAttributes), C(compatibilities), C(registeredAt),
+        C(registeredBy), AWS's own C(aws:) tags) are dropped and listed in RV(ignored_fields).
+      - C(null) means absent everywhere. An empty string means absent for enum fields and the role ARNs, as console
+        exports and CLI skeletons write them; elsewhere (an environment value, a docker label) it is a value.
+      - Numbers written as strings are converted; task C(cpu) and C(memory) with units (C(".25 vcpu"), C("2 GB"))
+        are registered in the form ECS returns (CPU units and MiB, as strings).
+      - The image written here is the bootstrap image, used when no service runs the container yet. A container
+        may leave it out or empty, as files whose image a pipeline sets do; it then takes the live image or the one
+        O(images) gives, and only when there is neither is it an error naming the container.
       - Required unless O(definitions) is given.
     type: dict
   images:
@@ -93,6 +104,21 @@ options:
         description: As O(force_bootstrap_image).
         type: bool
         default: false
+  verify:
+    description:
+      - Before any write (and in check mode, which writes nothing anyway), check that what the revisions this run
+        will register or reuse need exists in AWS, and fail naming the service, the container and the field of
+        each missing one.
+      - The cluster of a service that does not exist yet, and is ACTIVE. Each ECR image, by tag or digest, with
+        C(ecr:DescribeImages); an image of another account's registry with C(ecr:BatchGetImage), which succeeds only
+        when that repository's policy lets the service's account pull. The execution and task roles exist and trust
+        C(ecs-tasks.amazonaws.com). Every secret's C(valueFrom) names an SSM parameter or a Secrets Manager secret
+        that exists; no value is ever read. Every C(awslogs) log group exists, unless C(awslogs-create-group) is set.
+        The service's target groups exist, fit its network mode, and get a container and port the new revision maps.
+      - A definition with nothing to change costs no check. Images outside ECR are listed in RV(verify.notes), not
+        checked.
+    type: bool
+    default: false
 notes:
   - Supports check mode. A registration that would happen is reported with RV(registered=true) and the ARN the
     revision would get; nothing is registered or tagged.
@@ -176,6 +202,16 @@ EXAMPLES = r"""
         task_definition: "{{ lookup('ansible.builtin.file', 'taskdefs/worker.json') | from_json }}"
   register: resolved
 
+# Refuse, before registering anything, a revision whose image, roles, secrets or log group are missing.
+- name: Resolve with the checks before writing
+  driftless.ecs.ecs_taskdef_live:
+    cluster: prod
+    service: web
+    task_definition: "{{ lookup('ansible.builtin.file', 'taskdefs/web.json') | from_json }}"
+    images:
+      app: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2
+    verify: true
+
 - name: Preview in check mode, with the canonical before/after
   driftless.ecs.ecs_taskdef_live:
     cluster: prod
@@ -209,6 +245,31 @@ registered:
   returned: when O(task_definition) is given
   type: bool
   sample: false
+ignored_fields:
+  description:
+    - Read-only fields of a described revision or of the CLI's answer that were dropped from O(task_definition),
+      as paths. Empty for a definition in the RegisterTaskDefinition shape.
+  returned: when O(task_definition) is given
+  type: list
+  elements: str
+  sample: [task_definition.taskDefinitionArn, task_definition.revision, task_definition.status]
+verify:
+  description: With O(verify), what was checked before writing.
+  returned: when O(verify) is true
+  type: dict
+  contains:
+    checked:
+      description: Resources asked about (clusters, images, roles, parameters, secrets, log groups, target groups).
+      type: int
+      sample: 6
+    calls:
+      description: AWS calls the checks made.
+      type: int
+      sample: 6
+    notes:
+      description: What was not checked, and why (an image outside ECR, a log group ECS makes itself).
+      type: list
+      elements: str
 reused_revision:
   description:
     - Whether an existing revision that already held the desired content was returned instead of registering one.

@@ -15,6 +15,7 @@ Foundation (pure, no botocore):
   args.py                every module's argument spec, from shared fragments
 Knowledge (pure, no botocore):
   shapes.py              typing a document through a botocore request shape, unknown fields named
+  taskdef_input.py       a task definition in any shape users keep (request, described, CLI answer)
   taskdef_normalize.py   a declared or described task definition in one canonical shape
   taskdef_rules.py       the cross-field rules of RegisterTaskDefinition (essential, memory, ports, dependsOn, tags)
   taskdef_validate.py    reject a declared task definition before any call

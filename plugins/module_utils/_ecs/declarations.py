@@ -15,6 +15,7 @@ from typing import Any
 from .args import SERVICE_ARG_SPEC
 from .exceptions import ECSValidationError
 from .shapes import unknown_key_message
+from .taskdef_input import unwrap
 from .vocabulary import (
     DEPLOYMENT_STRATEGIES,
     ECS_CONTROLLER,
@@ -339,10 +340,11 @@ def _task_definition(item: dict, where: str, file_contents: dict[str, str]) -> d
     if inline is not None:
         if not isinstance(inline, dict):
             raise ECSValidationError(f"{where}.task_definition must be a mapping in the RegisterTaskDefinition shape")
-        return copy.deepcopy(inline)
+        # A described revision or the CLI's whole answer works too: its read-only fields are dropped here.
+        return unwrap(copy.deepcopy(inline), f"{where}.task_definition")[0]
     if item["name"] not in file_contents:
         raise ECSValidationError(f"{where}.task_definition_file {path} was not read")
-    return parse_task_definition_file(file_contents[item["name"]], path, where)
+    return unwrap(parse_task_definition_file(file_contents[item["name"]], path, where), f"{where}.task_definition")[0]
 
 
 def _secret_sources(definition: dict) -> list[str]:

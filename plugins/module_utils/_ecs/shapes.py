@@ -14,6 +14,9 @@ from typing import Any
 
 from .exceptions import ECSValidationError
 
+# Optional identifiers whose empty string, as console exports and CLI skeletons write them, means "not set". An
+# enum's empty string means the same; anywhere else an empty string is data (an environment value, a label).
+EMPTY_MEANS_ABSENT = ("taskRoleArn", "executionRoleArn", "credentialsParameter")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -37,12 +40,18 @@ def coerce_to_shape(value: Any, shape: Any, path: str) -> Any:
     if kind == "list":
         if not isinstance(value, (list, tuple)):
             raise ECSValidationError(f"{path} must be a list, got {_type_name(value)}")
-        return [coerce_to_shape(item, shape.member, f"{path}[{index}]") for index, item in enumerate(value)]
+        # null means absent everywhere, in a list too.
+        items = [coerce_to_shape(item, shape.member, f"{path}[{index}]") for index, item in enumerate(value)]
+        return [item for item in items if item is not None]
     if kind == "map":
         if not isinstance(value, dict):
             raise ECSValidationError(f"{path} must be a mapping, got {_type_name(value)}")
         # Map keys are user data (dockerLabels, log options): kept exactly as written.
-        return {str(key): coerce_to_shape(item, shape.value, f"{path}.{key}") for key, item in value.items()}
+        return {
+            str(key): coerce_to_shape(item, shape.value, f"{path}.{key}")
+            for key, item in value.items()
+            if item is not None
+        }
     if kind == "string":
         return _coerce_string(value, shape, path)
     if kind in ("integer", "long"):
@@ -62,6 +71,8 @@ def _coerce_structure(value: Any, shape: Any, path: str) -> dict:
     for key, item in value.items():
         if key not in members:
             raise ECSValidationError(_unknown_field_message(path, key, list(members)))
+        if item == "" and (getattr(members[key], "enum", None) or key in EMPTY_MEANS_ABSENT):
+            continue
         converted = coerce_to_shape(item, members[key], f"{path}.{key}")
         if converted is not None:
             result[key] = converted

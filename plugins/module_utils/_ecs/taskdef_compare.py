@@ -11,17 +11,23 @@ from __future__ import annotations
 import copy
 
 from .diff import differences
+from .exceptions import ECSValidationError
 from .taskdef_normalize import KEYED_LISTS, normalize_task_definition
 
 
 def desired_definition(
-    request: dict, images: dict | None, live_definition: dict | None, force_bootstrap_image: bool
+    request: dict,
+    images: dict | None,
+    live_definition: dict | None,
+    force_bootstrap_image: bool,
+    option: str = "task_definition",
 ) -> tuple[dict, list[dict], list[dict]]:
     """Choose the image of every container.
 
     A container named in ``images`` gets that image. Otherwise, while a service runs it, the image that runs
     live is kept (an outside pipeline's deploy wins) unless ``force_bootstrap_image`` asks for the declared one.
-    A container the live revision lacks, or a service that does not exist yet, gets the declared image.
+    A container the live revision lacks, or a service that does not exist yet, gets the declared image. One declared
+    without an image takes the live one even with ``force_bootstrap_image``; with none at all it is an error.
 
     Returns:
         (desired request, per-container image choices, drift: the live values kept over the declared ones)
@@ -34,17 +40,24 @@ def desired_definition(
     desired = copy.deepcopy(request)
     choices: list[dict] = []
     drift: list[dict] = []
-    for container in desired["containerDefinitions"]:
+    for index, container in enumerate(desired["containerDefinitions"]):
         name = container["name"]
         declared = container.get("image")
         if name in images:
             image, source = images[name], "images"
         elif name in live_images and not force_bootstrap_image:
             image, source = live_images[name], "live"
-            if image != declared:
+            if declared and image != declared:
                 drift.append({"container": name, "field": "image", "declared": declared, "live": image})
-        else:
+        elif declared:
             image, source = declared, "declared"
+        elif name in live_images:
+            image, source = live_images[name], "live"
+        else:
+            raise ECSValidationError(
+                f"{option}.containerDefinitions[{index}] ({name}) has no image, no service runs one, and images "
+                f"gives none: write its image, or give images.{name} (deploy_image for the main container)"
+            )
         container["image"] = image
         choices.append({"container": name, "image": image, "source": source, "live_image": live_images.get(name)})
     return desired, choices, drift

@@ -23,7 +23,7 @@ from . import api
 from .exceptions import AnsibleECSError
 from .tags import tag_changes, tags_to_dict, tags_to_list
 from .taskdef_compare import desired_definition, next_arn, plan_item, same_revision_content
-from .taskdef_validate import prepare_declared_definition, validate_images
+from .taskdef_validate import prepare_declared, validate_images
 from .verification import verify
 from .verify_plan import VerifyItem
 from .waiting import Clock
@@ -46,6 +46,9 @@ class Definition:
     # The DescribeServices item of the service (None: no such service), and the revision compared with.
     live_service: dict | None = None
     baseline: dict | None = None
+    # How messages name the declared definition, and the read-only fields dropped from it (a described one).
+    option: str = "task_definition"
+    ignored_fields: list = field(default_factory=list)
 
     @property
     def family(self) -> str:
@@ -58,7 +61,8 @@ def prepare(options: dict, request_shape: Any, prefix: str = "") -> Definition:
     Raises:
         ECSValidationError: naming the field, with ``prefix`` (``definitions[2].``) before it.
     """
-    request = prepare_declared_definition(options["task_definition"], request_shape, f"{prefix}task_definition")
+    option = f"{prefix}task_definition"
+    request, ignored = prepare_declared(options["task_definition"], request_shape, option)
     images = {name: image for name, image in (options.get("images") or {}).items() if image is not None}
     validate_images(images, request, f"{prefix}images")
     return Definition(
@@ -67,6 +71,8 @@ def prepare(options: dict, request_shape: Any, prefix: str = "") -> Definition:
         request=request,
         images=images,
         force_bootstrap_image=bool(options.get("force_bootstrap_image")),
+        option=option,
+        ignored_fields=ignored,
     )
 
 
@@ -211,7 +217,7 @@ class Planned:
 def plan_one(item: Definition) -> Planned:
     """Choose each container's image and compare with the baseline (pure, once the baseline is read)."""
     desired, choices, drift = desired_definition(
-        item.request, item.images, item.baseline if item.live_service else None, item.force_bootstrap_image
+        item.request, item.images, item.baseline if item.live_service else None, item.force_bootstrap_image, item.option
     )
     return Planned(desired, choices, drift, plan_item(desired, item.baseline))
 
@@ -239,6 +245,7 @@ def resolve_one(
         "tagged": outcome["tagged"],
         "images": planned.choices,
         "drift": planned.drift,
+        "ignored_fields": item.ignored_fields,
         "changes": plan["changes"] + tag_diff,
         "diff": {"before": plan["before"] or {}, "after": plan["after"]},
     }

@@ -11,6 +11,7 @@ from typing import Any
 from .exceptions import ECSValidationError
 from .images import image_problem
 from .shapes import coerce_to_shape
+from .taskdef_input import unwrap
 from .taskdef_normalize import task_size
 from .taskdef_rules import check_rules
 from .vocabulary import ECS_NAME_PATTERN
@@ -33,16 +34,28 @@ FARGATE_MEMORY_BY_CPU: dict[int, list[int]] = {
 
 
 def prepare_declared_definition(definition: Any, request_shape: Any, option: str = "task_definition") -> dict:
+    """``prepare_declared`` without the list of dropped read-only fields."""
+    return prepare_declared(definition, request_shape, option)[0]
+
+
+def prepare_declared(definition: Any, request_shape: Any, option: str = "task_definition") -> tuple[dict, list[str]]:
     """Check a declared task definition and return it typed as the RegisterTaskDefinition request.
 
     Args:
-        definition: the user's definition (camelCase, as ``register-task-definition --cli-input-json`` takes it).
+        definition: the user's definition: the RegisterTaskDefinition request (camelCase, as
+            ``register-task-definition --cli-input-json`` takes it), a DescribeTaskDefinition ``taskDefinition``,
+            or the CLI's whole answer with its ``tags`` (``taskdef_input``).
         request_shape: botocore input shape of RegisterTaskDefinition.
         option: the option name, for messages.
+
+    Returns:
+        (the request; the read-only fields dropped from it, as paths). A container may have no image yet: the live
+        one or the one ``images`` gives fills it in (``taskdef_compare.desired_definition``).
 
     Raises:
         ECSValidationError: naming the first problem found.
     """
+    definition, ignored = unwrap(definition, option)
     if not isinstance(definition, dict) or not definition:
         raise ECSValidationError(f"{option} must be a non-empty mapping in the RegisterTaskDefinition shape")
     if isinstance(definition.get("tags"), dict):
@@ -50,7 +63,11 @@ def prepare_declared_definition(definition: Any, request_shape: Any, option: str
         definition = {**definition, "tags": [{"key": k, "value": v} for k, v in definition["tags"].items()]}
     request = coerce_to_shape(definition, request_shape, option)
     validate_task_definition(request, option)
-    return request
+    for field in ("cpu", "memory"):
+        # Registered as ECS returns them ("1 vCPU" -> "1024", "2 GB" -> "2048"): ECS may refuse the written form.
+        if request.get(field) and task_size(request[field], field).isdigit():
+            request[field] = task_size(request[field], field)
+    return request, ignored
 
 
 def validate_task_definition(request: dict, option: str = "task_definition") -> None:
@@ -74,6 +91,11 @@ def validate_task_definition(request: dict, option: str = "task_definition") -> 
                 "container names must be unique"
             )
         seen[name] = index
+        if container.get("image") in (None, ""):
+            # Left out or empty, as pipelines that set the image keep their files: the live image, or the one
+            # ``images`` gives, fills it in; only when neither exists is it an error (taskdef_compare).
+            container.pop("image", None)
+            continue
         problem = image_problem(container.get("image"))
         if problem:
             raise ECSValidationError(f"{path}.image {container.get('image')!r} {problem}")

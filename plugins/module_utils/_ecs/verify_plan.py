@@ -39,7 +39,7 @@ class EcrImage:
 
 def ecr_image(reference: str) -> EcrImage | None:
     """The ECR repository and tag or digest of an image reference; None for any other registry."""
-    host, _, rest = reference.partition("/")
+    host, _slash, rest = reference.partition("/")
     match = _ECR_HOST.match(host)
     if not match or not rest:
         return None

@@ -34,7 +34,6 @@ BAD_DEFINITIONS = [
         {"containerDefinitions": [{"name": "app", "image": "a"}, {"name": "app", "image": "b"}]},
         "task_definition.containerDefinitions[1].name 'app' is used twice",
     ),
-    ("container without image", {"containerDefinitions": [{"name": "app"}]}, "containerDefinitions[0].image"),
     (
         "invalid image",
         {"containerDefinitions": [{"name": "app", "image": "nginx:latest:2"}]},
