@@ -340,6 +340,30 @@ options:
   enable_execute_command:
     description: Allow ECS Exec into the service's tasks (ECS default V(false)).
     type: bool
+  enable_ecs_managed_tags:
+    description: Let ECS tag the service's tasks with the cluster and service names (ECS default V(false)).
+    type: bool
+  availability_zone_rebalancing:
+    description:
+      - Let ECS move tasks to balance them across Availability Zones.
+      - ECS sets V(ENABLED) on a new service that does not say; an older service that never set it counts as
+        V(DISABLED). Compared only when declared, as every setting.
+    type: str
+    choices: [ENABLED, DISABLED]
+  scheduling_strategy:
+    description:
+      - V(REPLICA) (ECS default) keeps O(desired_count) tasks; V(DAEMON) runs one task on each container instance.
+      - Set at creation only; declaring another value than the live one is an error before any write.
+      - A DAEMON service takes no O(desired_count) and runs on EC2 instances only, without a O(placement_strategy)
+        and with the ECS deployment controller and the ROLLING strategy.
+    type: str
+    choices: [REPLICA, DAEMON]
+  role:
+    description:
+      - The IAM role (name or ARN) that lets ECS register a service's tasks with its load balancer, for a task
+        definition that does not use the awsvpc network mode. Without it, ECS uses its service-linked role.
+      - Set at creation only; declaring another role than the live one is an error before any write.
+    type: str
   propagate_tags:
     description: Where tasks take their tags from (ECS default V(NONE)).
     type: str

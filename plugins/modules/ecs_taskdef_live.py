@@ -52,8 +52,8 @@ options:
       - Every field of that request is supported, C(tags) included (as a list of C(key)/C(value) or as a dict).
         A field the ECS API does not know is an error that names it.
       - The other shapes users keep work too. A DescribeTaskDefinition C(taskDefinition) document (what
-        C(aws ecs describe-task-definition --query taskDefinition) prints), and the CLI's whole answer
-        C({"taskDefinition": ..., "tags": [...]}), whose tags count as the declared ones. Their read-only fields
+        C(aws ecs describe-task-definition --query taskDefinition) prints), and the CLI's whole answer (a
+        C(taskDefinition) and its C(tags)), whose tags count as the declared ones. Their read-only fields
         (C(taskDefinitionArn), C(revision), C(status), C(requiresAttributes), C(compatibilities), C(registeredAt),
         C(registeredBy), AWS's own C(aws:) tags) are dropped and listed in RV(ignored_fields).
       - C(null) means absent everywhere. An empty string means absent for enum fields and the role ARNs, as console

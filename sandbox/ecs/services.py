@@ -73,6 +73,7 @@ class Service:
         self.status = "ACTIVE"
         self.config = config
         self.desired_count = 0
+        self.client_token: str | None = None
         self.definition: TaskDefinition | None = None
         self.role_arn: str | None = None
         self.tags: list[dict[str, str]] = []
@@ -265,6 +266,9 @@ def _new_service_config(store: EcsStore, params: dict[str, Any], definition: Tas
         "enableECSManagedTags": False,
         "propagateTags": "NONE",
         "enableExecuteCommand": False,
+        # CreateService: "when no value is specified for AvailabilityZoneRebalancing, ECS defaults the value to
+        # ENABLED" (for a service that can rebalance: not a DAEMON one).
+        "availabilityZoneRebalancing": "DISABLED" if daemon else "ENABLED",
     }
     for key, value in defaults.items():
         config.setdefault(key, value)
@@ -291,12 +295,19 @@ def create_service(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     if not name:
         raise invalid_parameter("serviceName can not be blank.")
     existing = _find(store, cluster, name)
+    token = params.get("clientToken")
     if existing is not None and existing.status != "INACTIVE":
+        # The same clientToken again (a retry after a lost answer): the service that request made.
+        if token and existing.client_token == token:
+            return {"service": existing.describe()}
         raise invalid_parameter("Creation of service was not idempotent.")
+    if params.get("schedulingStrategy") == "DAEMON" and params.get("desiredCount") is not None:
+        raise invalid_parameter("The DAEMON scheduling strategy does not support a desiredCount.")
     definition = resolve_for_service(store, params.get("taskDefinition") or "")
     config = _new_service_config(store, params, definition)
 
     service = Service(store, cluster, name, config)
+    service.client_token = token
     service.desired_count = int(params.get("desiredCount") or 0)
     if service.desired_count < 0:
         raise invalid_parameter("desiredCount can not be negative.")

@@ -384,3 +384,35 @@ def test_a_grace_period_needs_a_load_balancer_vpc_lattice_or_a_container_health_
     ecs.create_service(serviceName="c", taskDefinition="unchecked", **common)
     with pytest.raises(ClientError):
         ecs.update_service(cluster=cluster, service="c", healthCheckGracePeriodSeconds=30)
+
+
+def test_a_repeated_client_token_returns_the_same_service_and_another_is_refused(ecs, cluster):
+    register(ecs)
+    first = ecs.create_service(
+        cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1, clientToken="t-1"
+    )
+    again = ecs.create_service(
+        cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1, clientToken="t-1"
+    )
+    assert again["service"]["serviceArn"] == first["service"]["serviceArn"]
+    assert len(ecs.list_services(cluster=cluster)["serviceArns"]) == 1
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1, clientToken="t-2")
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_new_services_rebalance_across_zones_and_daemons_take_no_count(ecs, cluster):
+    register(ecs)
+    created = ecs.create_service(cluster=cluster, serviceName="svc", taskDefinition="web", desiredCount=1)["service"]
+    assert created["availabilityZoneRebalancing"] == "ENABLED"
+    assert created["enableECSManagedTags"] is False
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(
+            cluster=cluster, serviceName="daemon", taskDefinition="web", desiredCount=2, schedulingStrategy="DAEMON"
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    daemon = ecs.create_service(
+        cluster=cluster, serviceName="daemon", taskDefinition="web", schedulingStrategy="DAEMON"
+    )
+    assert daemon["service"]["schedulingStrategy"] == "DAEMON"
+    assert daemon["service"]["deploymentConfiguration"]["maximumPercent"] == 100

@@ -10,7 +10,8 @@ Every function names its retry policy in its decorators, where a reader sees it:
 - ``RETRY_SAFE``: throttling (``ThrottlingException`` included, which amazon.aws does not know) and ECS's 5xx. For
   reads, and for writes ECS applies idempotently (UpdateService with the same arguments, tagging, deregistering).
 - ``RETRY_THROTTLED``: throttling only. For writes that a repeat after a lost answer could double or refuse
-  (CreateService, StopServiceDeployment, ContinueServiceDeployment): a throttled request was never performed.
+  (StopServiceDeployment, ContinueServiceDeployment): a throttled request was never performed. CreateService is
+  RETRY_SAFE: it carries a ``clientToken``, so a repeat returns the service the lost answer made.
 - RegisterTaskDefinition is not retried here: ``taskdef_live.register_once`` recovers a lost answer itself.
 """
 
@@ -214,8 +215,9 @@ def describe_tasks(client: Any, cluster: str, task_arns: list[str]) -> list[dict
 
 
 @ECSErrorHandler.common_error_handler("create service")
-@RETRY_THROTTLED
+@RETRY_SAFE
 def create_service(client: Any, request: dict) -> dict:
+    """CreateService. Retried like a read: the request's ``clientToken`` makes a repeat return the same service."""
     return client.create_service(**request)["service"]
 
 

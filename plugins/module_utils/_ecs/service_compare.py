@@ -9,6 +9,8 @@ included, so an autoscaler's or an operator's count is never fought.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from typing import Any
 
 from .diff import differences
@@ -18,7 +20,8 @@ from .tags import tag_changes, tags_to_dict, tags_to_list
 from .vocabulary import ECS_CONTROLLER, TRAFFIC_SHIFT_STRATEGIES
 
 # UpdateService cannot change these; they are fixed when the service is created.
-CREATE_ONLY_SETTINGS = {"launchType": "launch_type"}
+# What UpdateService cannot change (CreateService takes them, UpdateService has no such member).
+CREATE_ONLY_SETTINGS = {"launchType": "launch_type", "schedulingStrategy": "scheduling_strategy"}
 
 
 def plan_service(live: dict | None, options: dict) -> dict:
@@ -45,8 +48,22 @@ def plan_service(live: dict | None, options: dict) -> dict:
     declared = declared_settings(options)
     check_traffic_shift_setup(live, declared)
     if live is None:
-        return _plan_create(cluster, name, declared)
+        return _plan_create(cluster, name, declared, options.get("role"))
+    _check_role(live, options.get("role"))
     return _plan_update(live, cluster, name, declared, bool(options.get("force_new_deployment")))
+
+
+def _check_role(live: dict, role: str | None) -> None:
+    """``role``, the load balancer role of a service not on awsvpc, is set at creation only (reported as an ARN)."""
+    if not role:
+        return
+    stored = live.get("roleArn") or ""
+    if stored == role or stored.endswith("/" + role):
+        return
+    raise ECSValidationError(
+        f"role cannot be changed on an existing service: it is {stored or None!r} live and {role!r} declared. "
+        "Delete the service and create it again to change it."
+    )
 
 
 def check_traffic_shift_setup(live: dict | None, declared: dict) -> None:
@@ -108,9 +125,11 @@ def _plan_delete(live: dict | None, cluster: str, name: str) -> dict:
     return plan
 
 
-def _plan_create(cluster: str, name: str, declared: dict) -> dict:
+def _plan_create(cluster: str, name: str, declared: dict, role: str | None = None) -> dict:
     declared = dict(declared)
-    declared.setdefault("desiredCount", DEFAULT_DESIRED_COUNT)
+    if declared.get("schedulingStrategy") != "DAEMON":
+        # A DAEMON service runs one task per container instance: it has no desired count to send.
+        declared.setdefault("desiredCount", DEFAULT_DESIRED_COUNT)
     after = canonical(declared)
     plan = _empty_plan("create")
     plan["after"] = after
@@ -122,8 +141,19 @@ def _plan_create(cluster: str, name: str, declared: dict) -> dict:
                 request["tags"] = tags_to_list(value)
         else:
             request[field] = copy.deepcopy(value)
+    if role:
+        request["role"] = role
+    # The same token for the same request: a CreateService whose answer was lost is sent again safely, and ECS
+    # answers with the service it made instead of a second one or an error.
+    request["clientToken"] = client_token(request)
     plan["request"] = request
     return plan
+
+
+def client_token(request: dict) -> str:
+    """A token of at most 36 ASCII characters, the same for the same request (CreateService's idempotency)."""
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+    return digest[:36]
 
 
 def _plan_update(live: dict, cluster: str, name: str, declared: dict, force: bool) -> dict:

@@ -40,6 +40,9 @@ COMPARED_SETTINGS = (
     "placementConstraints",
     "placementStrategy",
     "enableExecuteCommand",
+    "enableECSManagedTags",
+    "availabilityZoneRebalancing",
+    "schedulingStrategy",
     "propagateTags",
     "tags",
 )
@@ -64,6 +67,10 @@ ECS_DEFAULTS: dict[str, Any] = {
     "placementConstraints": [],
     "placementStrategy": [],
     "enableExecuteCommand": False,
+    "enableECSManagedTags": False,
+    # UpdateService: "If the service never had an AvailabilityZoneRebalancing value set, ECS treats this as DISABLED."
+    "availabilityZoneRebalancing": "DISABLED",
+    "schedulingStrategy": "REPLICA",
     "propagateTags": "NONE",
     "tags": {},
 }
@@ -218,6 +225,9 @@ def declared_settings(options: dict) -> dict:
             _drop_none({"type": item["type"], "field": item.get("field")}) for item in options["placement_strategy"]
         ]
     _put(declared, "enableExecuteCommand", options.get("enable_execute_command"))
+    _put(declared, "enableECSManagedTags", options.get("enable_ecs_managed_tags"))
+    _put(declared, "availabilityZoneRebalancing", options.get("availability_zone_rebalancing"))
+    _put(declared, "schedulingStrategy", options.get("scheduling_strategy"))
     _put(declared, "propagateTags", options.get("propagate_tags"))
     if options.get("tags") is not None:
         declared["tags"] = {str(key): str(value) for key, value in options["tags"].items()}

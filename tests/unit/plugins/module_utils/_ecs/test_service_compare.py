@@ -71,6 +71,9 @@ SAME_AS_LIVE = [
     ("the live count", {"desired_count": 3}),
     ("execute command off", {"enable_execute_command": False}),
     ("propagate tags NONE", {"propagate_tags": "NONE"}),
+    ("managed tags off, ECS's default", {"enable_ecs_managed_tags": False}),
+    ("REPLICA, ECS's default", {"scheduling_strategy": "REPLICA"}),
+    ("no zone rebalancing, as a service that never set it", {"availability_zone_rebalancing": "DISABLED"}),
     ("the user's tags; AWS-owned tags are not the user's", {"tags": {"team": "web"}}),
 ]
 
@@ -234,6 +237,29 @@ def test_create_sends_declared_settings_and_one_task_by_default():
     assert request["tags"] == [{"key": "a", "value": "1"}]
     assert request["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
     assert "deploymentConfiguration" not in request  # nothing undeclared is sent
+
+
+def test_create_carries_a_client_token_the_same_for_the_same_request():
+    first = plan_service(None, options(task_definition="web:7"))["request"]
+    again = plan_service(None, options(task_definition="web:7"))["request"]
+    other = plan_service(None, options(task_definition="web:8"))["request"]
+    assert first["clientToken"] == again["clientToken"] != other["clientToken"]
+    assert len(first["clientToken"]) <= 36 and first["clientToken"].isascii()
+
+
+def test_a_daemon_is_created_without_a_count_and_keeps_its_strategy():
+    request = plan_service(None, options(scheduling_strategy="DAEMON", launch_type="EC2"))["request"]
+    assert "desiredCount" not in request and request["schedulingStrategy"] == "DAEMON"
+    with pytest.raises(ECSValidationError, match="scheduling_strategy cannot be changed"):
+        plan_service(live_web(), options(scheduling_strategy="DAEMON"))
+
+
+def test_the_load_balancer_role_is_sent_at_creation_and_only_compared_after():
+    assert plan_service(None, options(role="ecsServiceRole"))["request"]["role"] == "ecsServiceRole"
+    live = dict(live_web(), roleArn="arn:aws:iam::123456789012:role/ecsServiceRole")
+    assert plan_service(live, options(role="ecsServiceRole"))["action"] == "none"
+    with pytest.raises(ECSValidationError, match="role cannot be changed on an existing service"):
+        plan_service(live, options(role="otherRole"))
 
 
 def test_create_takes_a_declared_count_of_zero():
