@@ -12,6 +12,8 @@ import copy
 import json
 from typing import Any
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from .args import SERVICE_ARG_SPEC
 from .exceptions import ECSValidationError
 from .shapes import unknown_key_message
@@ -46,6 +48,8 @@ ITEM_KEYS = (
     "task_definition_file",
     "main_container",
     "service",
+    "service_definition",
+    "service_definition_file",
     "load_balancer",
     "task_role",
     "execution_role_name",
@@ -118,6 +122,7 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
     where = f"ecs_services[{name}]" if isinstance(name, str) and name else f"ecs_services[{index}]"
     if not isinstance(name, str) or not ECS_NAME_PATTERN.match(name):
         raise ECSValidationError(f"{where}.name must be 1 to 255 letters, digits, hyphens or underscores")
+    item = _with_service_definition(item, where, file_contents)
     check_known_keys(item, where)
     cluster = item.get("cluster")
     if not isinstance(cluster, str) or not ECS_NAME_PATTERN.match(cluster):
@@ -345,6 +350,105 @@ def _task_definition(item: dict, where: str, file_contents: dict[str, str]) -> d
     if item["name"] not in file_contents:
         raise ECSValidationError(f"{where}.task_definition_file {path} was not read")
     return unwrap(parse_task_definition_file(file_contents[item["name"]], path, where), f"{where}.task_definition")[0]
+
+
+# What a DescribeServices item holds beyond CreateService's request: dropped from a service_definition.
+SERVICE_READ_ONLY_FIELDS = (
+    "serviceArn",
+    "clusterArn",
+    "status",
+    "runningCount",
+    "pendingCount",
+    "deployments",
+    "events",
+    "createdAt",
+    "createdBy",
+    "taskSets",
+    "currentServiceDeployment",
+    "currentServiceRevisions",
+    "platformFamily",
+    "resourceManagementType",
+    "clientToken",
+)
+SERVICE_FILE_SUFFIX = "#service"
+
+
+def _with_service_definition(item: dict, where: str, file_contents: dict[str, str]) -> dict:
+    """The item with its ``service_definition`` (CreateService JSON, camelCase, as ``create-service
+    --cli-input-json`` and ecspresso keep it, or a DescribeServices item) turned into the snake_case ``service``."""
+    inline, path = item.get("service_definition"), item.get("service_definition_file")
+    if inline is None and path is None:
+        return item
+    option = "service_definition" if path is None else "service_definition_file"
+    if inline is not None and path is not None:
+        raise ECSValidationError(f"{where} takes one of service_definition and service_definition_file")
+    if item.get("service") is not None:
+        raise ECSValidationError(f"{where} takes service or {option}, not both: they declare the same settings")
+    if path is not None:
+        text = file_contents.get(item["name"] + SERVICE_FILE_SUFFIX)
+        if text is None:
+            raise ECSValidationError(f"{where}.service_definition_file {path} was not read")
+        try:
+            inline = json.loads(text)
+        except ValueError as error:
+            raise ECSValidationError(f"{where}.service_definition_file {path} is not valid JSON: {error}") from None
+    if not isinstance(inline, dict):
+        raise ECSValidationError(f"{where}.{option} must be a mapping in the CreateService shape")
+    document = dict(inline.get("service") if isinstance(inline.get("service"), dict) else inline)
+    for field in SERVICE_READ_ONLY_FIELDS:
+        document.pop(field, None)
+    checked = dict(item)
+    for field, key in (("cluster", "cluster"), ("serviceName", "name")):
+        value = document.pop(field, None)
+        if value is None:
+            continue
+        value = str(value).rsplit("/", 1)[-1]
+        if checked.get(key) is None:
+            checked[key] = value
+        elif checked[key] != value:
+            raise ECSValidationError(f"{where}.{option}.{field} {value!r} is not the declared {key} {checked[key]!r}")
+    declared_family = ((item.get("task_definition") or {}).get("family")) or item.get("name")
+    named = document.pop("taskDefinition", None)
+    if named and item.get("task_definition") is not None:
+        family = str(named).rsplit("/", 1)[-1].split(":", 1)[0]
+        if family != declared_family:
+            raise ECSValidationError(
+                f"{where}.{option}.taskDefinition {named!r} is of family {family!r}, and the declared task "
+                f"definition's family is {declared_family!r}"
+            )
+    checked.pop("service_definition", None)
+    checked.pop("service_definition_file", None)
+    checked["service"] = _service_options(document, f"{where}.{option}")
+    return checked
+
+
+def _service_options(document: dict, where: str) -> dict:
+    """CreateService's camelCase fields as ecs_service_rollout's options; an unknown one is named, camelCase."""
+    document = dict(document)
+    if "roleArn" in document:
+        document["role"] = document.pop("roleArn")
+    tags = document.pop("tags", None)
+    network = document.pop("networkConfiguration", None)
+    options = camel_dict_to_snake_dict(document)
+    known = set(SERVICE_ARG_SPEC)
+    for camel, snake in zip(document, options):
+        if snake not in known:
+            raise ECSValidationError(unknown_key_message(f"{where}.{camel}", camel, sorted(known), "is not supported"))
+    if tags is not None:
+        options["tags"] = {tag["key"]: tag.get("value", "") for tag in tags} if isinstance(tags, list) else tags
+    if network is not None:
+        awsvpc = (network or {}).get("awsvpcConfiguration") or {}
+        public = awsvpc.get("assignPublicIp")
+        options["network_configuration"] = {
+            key: value
+            for key, value in {
+                "subnets": awsvpc.get("subnets"),
+                "security_groups": awsvpc.get("securityGroups"),
+                "assign_public_ip": None if public is None else public == "ENABLED",
+            }.items()
+            if value is not None
+        }
+    return options
 
 
 def _secret_sources(definition: dict) -> list[str]:

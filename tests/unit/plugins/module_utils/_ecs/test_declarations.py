@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -135,7 +136,8 @@ MISSPELLED = [
     (
         {**WORKER, "zzz": 1},
         "ecs_services[worker].zzz is not a known key; known keys: cluster, execution_role_name, load_balancer, "
-        "log_group, main_container, name, service, task_definition, task_definition_file, task_role",
+        "log_group, main_container, name, service, service_definition, service_definition_file, task_definition,"
+        " task_definition_file, task_role",
     ),
 ]
 
@@ -151,3 +153,84 @@ def test_every_documented_key_and_option_alias_is_known():
     service = {"name": "worker", "desired_count": 1, "deployment_configuration": {"alarms": None}, "tags": {"a": "b"}}
     item = {**WORKER, "main_container": "worker", "execution_role_name": "x", "log_group": "/x", "service": service}
     assert _resolve(item)[0]["service"]["desired_count"] == 1
+
+
+# Service definitions in CreateService JSON --------------------------------------------------------------------
+
+CREATE_SERVICE_JSON = {
+    "cluster": "shop",
+    "serviceName": "api",
+    "taskDefinition": "api:3",
+    "desiredCount": 2,
+    "launchType": "FARGATE",
+    "enableECSManagedTags": True,
+    "networkConfiguration": {
+        "awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"], "assignPublicIp": "DISABLED"}
+    },
+    "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+    "tags": [{"key": "team", "value": "shop"}],
+}
+API_DEFINITION = {"family": "api", "containerDefinitions": [{"name": "app", "image": "nginx:1"}]}
+
+
+def _resolve_api(**item):
+    declared = {"name": "api", "cluster": "shop", "task_definition": API_DEFINITION, **item}
+    return resolve_services([declared], "123456789012")[0]
+
+
+def test_a_create_service_json_becomes_the_service_options():
+    plan = _resolve_api(service_definition=CREATE_SERVICE_JSON)
+    assert plan["service"] == {
+        "desired_count": 2,
+        "launch_type": "FARGATE",
+        "enable_ecs_managed_tags": True,
+        "network_configuration": {"subnets": ["subnet-1"], "security_groups": ["sg-1"], "assign_public_ip": False},
+        "deployment_configuration": {"deployment_circuit_breaker": {"enable": True, "rollback": True}},
+        "tags": {"team": "shop"},
+    }
+
+
+def test_a_describe_services_item_works_too_its_read_only_fields_dropped():
+    described = {
+        **CREATE_SERVICE_JSON,
+        "serviceArn": "arn:aws:ecs:eu-west-1:123456789012:service/shop/api",
+        "clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/shop",
+        "status": "ACTIVE",
+        "runningCount": 2,
+        "pendingCount": 0,
+        "deployments": [],
+        "events": [],
+        "createdAt": "2026-01-01T00:00:00Z",
+    }
+    assert _resolve_api(service_definition={"services": None, "service": described})["service"]["desired_count"] == 2
+    assert _resolve_api(service_definition=described)["service"]["launch_type"] == "FARGATE"
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            {"service_definition": {**CREATE_SERVICE_JSON, "cluster": "other"}},
+            "service_definition.cluster 'other' is not the declared cluster 'shop'",
+        ),
+        (
+            {"service_definition": {**CREATE_SERVICE_JSON, "serviceName": "web"}},
+            "service_definition.serviceName 'web' is not the declared name 'api'",
+        ),
+        (
+            {"service_definition": {**CREATE_SERVICE_JSON, "taskDefinition": "web:1"}},
+            "is of family 'web', and the declared task definition's family is 'api'",
+        ),
+        (
+            {"service_definition": {**CREATE_SERVICE_JSON, "desiredCont": 1}},
+            "ecs_services[api].service_definition.desiredCont is not supported",
+        ),
+        (
+            {"service_definition": CREATE_SERVICE_JSON, "service": {"desired_count": 1}},
+            "takes service or service_definition, not both",
+        ),
+    ],
+)
+def test_service_definition_mistakes_are_named(item, message):
+    with pytest.raises(ECSValidationError, match=re.escape(message)):
+        _resolve_api(**item)
