@@ -300,6 +300,30 @@ options:
           canary_bake_time_in_minutes:
             description: Minutes to wait at the canary step before shifting the rest.
             type: int
+      early_success_criteria:
+        description:
+          - A V(ROLLING) deployment that ECS declares successful once
+            O(deployment_configuration.early_success_criteria.healthy_percent) of the desired count is healthy on the
+            new revision, instead of once the service fully stabilizes.
+          - The module follows it by its id and takes ECS's word; with V(DEFERRED) cleanup the result says
+            RV(completed_early) while the old tasks are still being removed.
+        type: dict
+        suboptions:
+          enable:
+            description: Use early success criteria (ECS default V(false)).
+            type: bool
+            required: true
+          healthy_percent:
+            description:
+              - Percent of the desired count, 0 to 100, at least
+                O(deployment_configuration.minimum_healthy_percent). Required when enabled.
+            type: int
+          source_service_revision_cleanup:
+            description:
+              - When the old revision's tasks go. V(BLOCKING) removes them before the deployment succeeds;
+                V(DEFERRED) declares success first and removes them afterwards. Required when enabled.
+            type: str
+            choices: [BLOCKING, DEFERRED]
   deployment_controller:
     description:
       - The deployment controller. Only V(ECS) deployments are followed; the blue/green, linear and canary
@@ -784,6 +808,17 @@ put_back:
   returned: when the service was put back
   type: dict
   sample: {action: rolled back to web:4, outcome: COMPLETED}
+completed_early:
+  description:
+    - The rolling deployment completed under early success criteria while the old revision's tasks were still
+      being removed (V(DEFERRED) cleanup). C(completed_at) says when ECS declared it successful.
+  returned: when it happened
+  type: bool
+  sample: true
+completed_at:
+  description: When ECS declared a deployment with early success criteria successful.
+  returned: with RV(completed_early)
+  type: str
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

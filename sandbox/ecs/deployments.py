@@ -397,22 +397,42 @@ class RollingController:
         others_active = any(t.active for t in tasks if t.started_by != primary.id)
         own = [t for t in tasks if t.started_by == primary.id and t.active]
         settled = not others_active and all(t.healthy for t in own) and len(own) == service.desired_count
+        if primary.rollout_state == IN_PROGRESS and not settled and self._early_success(own, others_active):
+            self._complete(primary, early=True)
         if not settled:
             return
         if primary.rollout_state == IN_PROGRESS:
             self._complete(primary)
+        elif len(service.deployments) > 1 and primary.rollout_state == COMPLETED:
+            self._retire_older(primary)  # completed early: the old tasks are gone now
         if not service.steady and len(service.deployments) == 1 and primary.rollout_state == COMPLETED:
             service.steady = True
             service.add_event(f"(service {service.name}) has reached a steady state.")
 
-    def _complete(self, primary: Deployment) -> None:
-        service = self.service
-        for old in service.deployments[1:]:
+    def _early_success(self, own: list[Task], others_active: bool) -> bool:
+        """DeploymentConfiguration.earlySuccessCriteria: the deployment succeeds once ``healthyPercent`` of the
+        desired count is healthy on the new revision; with BLOCKING cleanup the old tasks must be gone first,
+        with DEFERRED they are removed afterwards."""
+        criteria = (self.service.config.get("deploymentConfiguration") or {}).get("earlySuccessCriteria") or {}
+        if not criteria.get("enable"):
+            return False
+        needed = math.ceil(self.service.desired_count * int(criteria.get("healthyPercent") or 0) / 100)
+        healthy = sum(1 for task in own if task.healthy)
+        blocking = criteria.get("sourceServiceRevisionCleanup") == "BLOCKING"
+        return healthy >= needed and not (blocking and others_active)
+
+    def _retire_older(self, primary: Deployment) -> None:
+        for old in self.service.deployments[1:]:
             old.status = INACTIVE
             if old.view_status == IN_PROGRESS:
                 old.view_status, old.view_reason = "STOPPED", "Stopped in favour of a newer service deployment."
                 old.finished_at = utcnow()
-        service.deployments = [primary]
+        self.service.deployments = [primary]
+
+    def _complete(self, primary: Deployment, early: bool = False) -> None:
+        service = self.service
+        if not early:
+            self._retire_older(primary)
         primary.rollout_state = COMPLETED
         primary.rollout_state_reason = f"ECS deployment {primary.id} completed."
         primary.finished_at = utcnow()

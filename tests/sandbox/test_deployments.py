@@ -374,3 +374,34 @@ def test_running_containers_report_the_digest_of_their_image(ecs, cluster):
     wait_for(completed(ecs, "pinned"), what="pinned deployment")
     (task,) = tasks_of(ecs, "pinned")
     assert task["containers"][0]["imageDigest"] == "sha256:" + "a" * 64
+
+
+@pytest.mark.parametrize("cleanup", ["DEFERRED", "BLOCKING"])
+def test_early_success_completes_once_enough_new_tasks_are_healthy(sandbox, ecs, cluster, cleanup):
+    """EarlySuccessCriteria: COMPLETED at healthyPercent of the desired count; DEFERRED before the old tasks are
+    gone, BLOCKING only after them."""
+    sandbox.post("config", {"task_start_delay": 0.1, "task_stop_delay": 1.5})
+    register(ecs, "web", "nginx:1")
+    register(ecs, "web", "nginx:2")
+    early = {"enable": True, "healthyPercent": 50, "sourceServiceRevisionCleanup": cleanup}
+    ecs.create_service(
+        cluster=cluster,
+        serviceName="svc",
+        taskDefinition="web:1",
+        desiredCount=4,
+        deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 50, "earlySuccessCriteria": early},
+    )
+    wait_for(completed(ecs, "svc", cluster), timeout=20, what="the first deployment")
+    ecs.update_service(cluster=cluster, service="svc", taskDefinition="web:2")
+
+    def primary_completed():
+        service = describe_service(ecs, "svc", cluster)
+        primary = service["deployments"][0]
+        return (
+            (len(service["deployments"]), service["runningCount"]) if primary["rolloutState"] == "COMPLETED" else None
+        )
+
+    deployments, _running = wait_for(primary_completed, timeout=20, interval=0.02, what="the new deployment completed")
+    # DEFERRED: the old deployment is still there, its tasks stopping; BLOCKING: it is gone already.
+    assert deployments == (2 if cleanup == "DEFERRED" else 1)
+    wait_for(lambda: len(describe_service(ecs, "svc", cluster)["deployments"]) == 1, timeout=20, what="old tasks gone")

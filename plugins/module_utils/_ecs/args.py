@@ -58,6 +58,12 @@ _LINEAR_OPTIONS = {
     "step_bake_time_in_minutes": {"type": "int"},
 }
 
+_EARLY_SUCCESS_OPTIONS = {
+    "enable": {"type": "bool", "required": True},
+    "healthy_percent": {"type": "int"},
+    "source_service_revision_cleanup": {"type": "str", "choices": ["BLOCKING", "DEFERRED"]},
+}
+
 _CANARY_OPTIONS = {
     "canary_percent": {"type": "float", "required": True},
     "canary_bake_time_in_minutes": {"type": "int"},
@@ -124,6 +130,7 @@ SERVICE_ARG_SPEC = {
             "lifecycle_hooks": {"type": "list", "elements": "dict", "options": _LIFECYCLE_HOOK_OPTIONS},
             "linear_configuration": {"type": "dict", "options": _LINEAR_OPTIONS},
             "canary_configuration": {"type": "dict", "options": _CANARY_OPTIONS},
+            "early_success_criteria": {"type": "dict", "options": _EARLY_SUCCESS_OPTIONS},
         },
     },
     "deployment_controller": {

@@ -62,6 +62,8 @@ ECS_DEFAULTS: dict[str, Any] = {
         "deploymentCircuitBreaker": {"enable": False, "rollback": False},
         "alarms": {"alarmNames": [], "enable": False, "rollback": False},
         "strategy": "ROLLING",
+        # DeploymentConfiguration.earlySuccessCriteria.enable: "The default value is false."
+        "earlySuccessCriteria": {"enable": False},
     },
     "deploymentController": {"type": "ECS"},
     "placementConstraints": [],
@@ -252,6 +254,15 @@ def _declared_deployment_configuration(config: dict | None) -> dict:
         }
     _put(declared, "strategy", config.get("strategy"))
     _put(declared, "bakeTimeInMinutes", config.get("bake_time_in_minutes"))
+    early = config.get("early_success_criteria")
+    if early is not None:
+        declared["earlySuccessCriteria"] = _drop_none(
+            {
+                "enable": early["enable"],
+                "healthyPercent": early.get("healthy_percent"),
+                "sourceServiceRevisionCleanup": early.get("source_service_revision_cleanup"),
+            }
+        )
     if config.get("lifecycle_hooks") is not None:
         declared["lifecycleHooks"] = [_declared_hook(hook) for hook in config["lifecycle_hooks"]]
     linear = config.get("linear_configuration")

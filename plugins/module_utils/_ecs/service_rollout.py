@@ -110,6 +110,8 @@ class Target:
     traffic: dict | None = None
     # all_or_nothing: what was done to put this service back because another one failed, and how it ended.
     put_back: dict | None = None
+    # Early success criteria: ECS marked the deployment successful while the old tasks were still being removed.
+    completed_early: bool = False
 
     @property
     def cluster(self) -> str:
@@ -453,6 +455,9 @@ def _follow(client: Any, targets: list[Target], deadline: float, settings: RunSe
         target.outcome = TIMED_OUT if state == IN_PROGRESS else state
         if target.outcome != COMPLETED:
             target.failure = _failure_message(target)
+        elif len((target.current or {}).get("deployments") or []) > 1:
+            # Completed under early success criteria: the old revision's tasks go afterwards (DEFERRED).
+            target.completed_early = True
     for target in deleting:
         target.outcome = COMPLETED if is_gone(target.current) else TIMED_OUT
         if target.outcome == TIMED_OUT:
@@ -773,6 +778,9 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
         result["traffic"] = target.traffic
     if target.put_back is not None:
         result["put_back"] = dict(target.put_back)
+    if target.completed_early:
+        result["completed_early"] = True
+        result["completed_at"] = (ours or {}).get("updatedAt")
     if target.failure:
         result["msg"] = target.failure
     if settings.diff:

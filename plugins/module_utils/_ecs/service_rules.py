@@ -65,6 +65,7 @@ def check_declared(options: dict, prefix: str = "") -> None:
         BAKE_MINUTES_RANGE,
         f"{where}.canary_configuration.canary_bake_time_in_minutes",
     )
+    _check_early_success(config, f"{where}.early_success_criteria")
     if daemon:
         _check_daemon(options, prefix)
 
@@ -126,6 +127,28 @@ def check_grace_period(options: dict, definition: dict, prefix: str = "") -> Non
         f"health check, and {definition.get('family')}:{definition.get('revision')} has none of them; add "
         "load_balancers, or a healthCheck to a container (its startPeriod also delays the first check)"
     )
+
+
+def _check_early_success(config: dict, where: str) -> None:
+    """EarlySuccessCriteria: with enable true, "you must also specify healthyPercent and
+    sourceServiceRevisionCleanup"; healthyPercent is 0 to 100 and at least minimumHealthyPercent; rolling only."""
+    early = config.get("early_success_criteria")
+    if not early or not early.get("enable"):
+        return
+    for field in ("healthy_percent", "source_service_revision_cleanup"):
+        if early.get(field) is None:
+            raise ECSValidationError(f"{where}.{field} is required when early success criteria are enabled")
+    percent = early["healthy_percent"]
+    if not 0 <= percent <= 100:
+        raise ECSValidationError(f"{where}.healthy_percent must be 0 to 100, got {percent}")
+    minimum = config.get("minimum_healthy_percent")
+    if minimum is not None and percent < minimum:
+        raise ECSValidationError(
+            f"{where}.healthy_percent {percent} is less than minimum_healthy_percent {minimum}: it must be at "
+            "least as much"
+        )
+    if config.get("strategy") not in (None, "ROLLING"):
+        raise ECSValidationError(f"{where} belongs to a ROLLING deployment, and the strategy is {config['strategy']}")
 
 
 def _check_daemon(options: dict, prefix: str) -> None:

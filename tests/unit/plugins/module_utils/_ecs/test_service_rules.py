@@ -61,6 +61,49 @@ DECLARED = [
         f"{DC}.strategy BLUE_GREEN: a DAEMON service deploys ROLLING only",
     ),
     ({DC: {"maximum_percent": 200, "minimum_healthy_percent": 0}}, None),
+    (
+        {DC: {"early_success_criteria": {"enable": True, "healthy_percent": 50}}},
+        f"{DC}.early_success_criteria.source_service_revision_cleanup is required when early success",
+    ),
+    (
+        {
+            DC: {
+                "early_success_criteria": {
+                    "enable": True,
+                    "healthy_percent": 101,
+                    "source_service_revision_cleanup": "DEFERRED",
+                }
+            }
+        },
+        f"{DC}.early_success_criteria.healthy_percent must be 0 to 100, got 101",
+    ),
+    (
+        {
+            DC: {
+                "minimum_healthy_percent": 75,
+                "early_success_criteria": {
+                    "enable": True,
+                    "healthy_percent": 50,
+                    "source_service_revision_cleanup": "BLOCKING",
+                },
+            }
+        },
+        f"{DC}.early_success_criteria.healthy_percent 50 is less than minimum_healthy_percent 75",
+    ),
+    (
+        {
+            DC: {
+                "strategy": "CANARY",
+                "early_success_criteria": {
+                    "enable": True,
+                    "healthy_percent": 50,
+                    "source_service_revision_cleanup": "BLOCKING",
+                },
+            }
+        },
+        f"{DC}.early_success_criteria belongs to a ROLLING deployment, and the strategy is CANARY",
+    ),
+    ({DC: {"early_success_criteria": {"enable": False}}}, None),
 ]
 
 
