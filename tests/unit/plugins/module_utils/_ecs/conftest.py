@@ -7,7 +7,22 @@ from pathlib import Path
 import botocore.session
 import pytest
 
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.waiting import Clock
+
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class FakeClock(Clock):
+    """Time moves only when the code under test sleeps; ``sleeps`` records each pause."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.time = start
+        self.sleeps: list[float] = []
+        super().__init__(now=lambda: self.time, sleep=self._sleep)
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.time += seconds
 
 
 def load_fixture(name: str) -> dict:

@@ -17,7 +17,8 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions impo
     ECSValidationError,
 )
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run as run_rollout
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.waiting import Clock
+
+from .conftest import FakeClock
 
 FIXTURE = Path(__file__).parent / "fixtures" / "service_web_described.json"
 ARN_PREFIX = "arn:aws:ecs:eu-west-1:123456789012:task-definition/"
@@ -193,17 +194,6 @@ class FakeECS:
         completed = [d for d in service["deployments"][1:] if d.get("rolloutState") == "COMPLETED"]
         if breaker.get("rollback") and completed:
             self._deploy(service, completed[0]["taskDefinition"], rollback_of=primary["id"])
-
-
-class FakeClock(Clock):
-    def __init__(self) -> None:
-        self.time = 0.0
-        self.sleeps: list[float] = []
-        super().__init__(now=lambda: self.time, sleep=self._sleep)
-
-    def _sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.time += seconds
 
 
 @pytest.fixture
