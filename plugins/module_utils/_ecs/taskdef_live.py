@@ -255,7 +255,8 @@ def verify_items(definitions: list[Definition], planned: list[Planned], region: 
     """The definitions whose tasks this run will start: a new or reused revision, or a service to create."""
     items = []
     for item, plan, label in zip(definitions, planned, labels):
-        if not plan.moves_the_service and item.live_service is not None:
+        creates_a_service = item.service is not None and item.live_service is None
+        if not plan.moves_the_service and not creates_a_service:
             continue
         arn = (item.live_service or {}).get("serviceArn") or (item.baseline or {}).get("taskDefinitionArn") or ""
         account = arn.split(":")[4] if arn.count(":") >= 5 else None
