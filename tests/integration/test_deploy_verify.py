@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import boto3
 import pytest
 
 from tests.integration.conftest import run_playbook
 from tests.support.aws import client
+from tests.support.playbooks import ansible_playbook_env
 
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 GOOD = {
@@ -187,3 +191,48 @@ def test_an_image_of_another_account_needs_its_repository_to_let_this_one_pull(n
     missing = _deploy(needs, deploy_image=image.replace(":2.0", ":2.1"), deploy_verify_only=True)
     assert "shop/api:2.1 is not in ECR (repository shop/api of account 222222222222" in missing.output, missing.output
     assert _writes(needs.calls()) == {}
+
+
+def test_the_verify_playbook_runs_the_checks_alone_and_writes_nothing(needs, tmp_path):
+    """``ansible-playbook driftless.ecs.verify -i INVENTORY -e target=ENV``, as CI's first stage runs it."""
+    services = [
+        {
+            "name": "api",
+            "cluster": "it-verify",
+            "task_definition": {
+                "family": "it-verify-api",
+                "executionRoleArn": GOOD["verify_execution_role"],
+                "containerDefinitions": [
+                    {"name": "app", "image": f"{REGISTRY}/shop/api:1.0", "memory": 128},
+                ],
+            },
+            "service": {"launch_type": "EC2", "desired_count": 1},
+        }
+    ]
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(
+        json.dumps(
+            {
+                "all": {
+                    "vars": {"ansible_connection": "local", "ecs_region": "us-east-1"},
+                    "children": {"ci": {"hosts": {"ci-env": {}}, "vars": {"ecs_services": services}}},
+                }
+            }
+        )
+    )
+    env = ansible_playbook_env(needs)
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "driftless.ecs.verify", "-i", str(inventory)]
+    needs.control("calls/reset", {})
+    good = subprocess.run([*command, "-e", "target=ci"], env=env, capture_output=True, text=True, check=False)
+    assert good.returncode == 0, good.stdout[-4000:] + good.stderr[-2000:]
+    assert "Verified before writing: 3 resources with 3 calls, nothing missing" in good.stdout, good.stdout[-3000:]
+    bad = subprocess.run(
+        [*command, "-e", "target=ci", "-e", f"deploy_image={REGISTRY}/shop/api:404"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode != 0
+    assert "shop/api:404 is not in ECR" in bad.stdout, bad.stdout[-3000:]
+    assert _writes(needs.calls()) == {}, needs.calls()
