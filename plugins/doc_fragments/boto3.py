@@ -11,6 +11,6 @@ class ModuleDocFragment:
 options: {}
 requirements:
   - python >= 3.8
-  - boto3 >= 1.43.83
-  - botocore >= 1.43.83
+  - boto3 >= 1.43.116
+  - botocore >= 1.43.116
 """

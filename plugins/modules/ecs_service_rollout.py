@@ -392,6 +392,336 @@ options:
     description: Where tasks take their tags from (ECS default V(NONE)).
     type: str
     choices: [TASK_DEFINITION, SERVICE, NONE]
+  service_connect_configuration:
+    description:
+      - Service Connect of the service, as ECS's C(serviceConnectConfiguration).
+      - ECS reports it on the service's deployments; it is compared with the primary deployment's, declared leaves
+        only.
+      - 'Port names must be named port mappings of the task definition: checked before any write.'
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether the service uses Service Connect.
+        type: bool
+        required: true
+      namespace:
+        description:
+          - The Cloud Map namespace, by name or ARN (the cluster's default namespace when unset).
+          - 'ECS reports the namespace by ARN, whose id does not carry the name: a name is taken as the live
+            namespace. Declare the ARN to have a move to another namespace detected.'
+        type: str
+      services:
+        description: The ports this service offers to the namespace (client-only when empty).
+        type: list
+        elements: dict
+        suboptions:
+          port_name:
+            description: 'The name of a port mapping of the task definition: checked before any write.'
+            type: str
+            required: true
+          discovery_name:
+            description: The name other services discover (the port name when unset).
+            type: str
+          client_aliases:
+            description: The names and ports clients use.
+            type: list
+            elements: dict
+            suboptions:
+              port:
+                description: The port clients connect to.
+                type: int
+                required: true
+              dns_name:
+                description: The DNS name clients use (the discovery name and namespace when unset).
+                type: str
+              test_traffic_rules:
+                description: Rules that route test traffic during a blue/green deployment.
+                type: dict
+                suboptions:
+                  header:
+                    description: The HTTP header that marks test traffic.
+                    type: dict
+                    required: true
+                    suboptions:
+                      name:
+                        description: The header's name.
+                        type: str
+                        required: true
+                      value:
+                        description: The header's value to match.
+                        type: dict
+                        suboptions:
+                          exact:
+                            description: The exact value.
+                            type: str
+                            required: true
+          ingress_port_override:
+            description: The port the Service Connect proxy listens on.
+            type: int
+          timeout:
+            description: Timeouts of the proxy.
+            type: dict
+            suboptions:
+              idle_timeout_seconds:
+                description: How long a connection may stay idle.
+                type: int
+              per_request_timeout_seconds:
+                description: How long one request may take.
+                type: int
+          tls:
+            description: TLS between Service Connect proxies.
+            type: dict
+            suboptions:
+              issuer_certificate_authority:
+                description: The certificate authority that signs the certificates.
+                type: dict
+                required: true
+                suboptions:
+                  aws_pca_authority_arn:
+                    description: The ARN of the AWS Private CA.
+                    type: str
+              kms_key:
+                description: The KMS key that protects the private key.
+                type: str
+              role_arn:
+                description: The role ECS uses for the certificates.
+                type: str
+      log_configuration:
+        description: Logging of the Service Connect proxy container.
+        type: dict
+        suboptions:
+          log_driver:
+            description: The log driver.
+            type: str
+            required: true
+            choices: [json-file, syslog, journald, gelf, fluentd, awslogs, splunk, awsfirelens]
+          options:
+            description: The driver's options; keys are sent as written.
+            type: dict
+          secret_options:
+            description: Secrets passed to the log driver, by reference.
+            type: list
+            elements: dict
+            suboptions:
+              name:
+                description: The option's name.
+                type: str
+                required: true
+              value_from:
+                description: The secret's ARN (Secrets Manager or SSM); its value is never read.
+                type: str
+                required: true
+      access_log_configuration:
+        description: Access logs of the Service Connect proxy.
+        type: dict
+        suboptions:
+          format:
+            description: The access log format.
+            type: str
+            required: true
+            choices: [TEXT, JSON]
+          include_query_parameters:
+            description: Whether query parameters are logged.
+            type: str
+            choices: [DISABLED, ENABLED]
+      container_configurations:
+        description: Settings of the Service Connect proxy container.
+        type: list
+        elements: dict
+        suboptions:
+          log_level:
+            description: The proxy's log level.
+            type: str
+            choices: [debug, info]
+  volume_configurations:
+    description:
+      - Amazon EBS volumes ECS creates for each task, as ECS's C(volumeConfigurations).
+      - 'Each names a task-definition volume with C(configuredAtLaunch) true: checked before any write.'
+      - ECS reports them on the service's deployments; compared declared leaves only.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The task-definition volume this configures.
+        type: str
+        required: true
+      managed_ebs_volume:
+        description: The EBS volume ECS creates and attaches.
+        type: dict
+        suboptions:
+          encrypted:
+            description: Whether the volume is encrypted.
+            type: bool
+          kms_key_id:
+            description: The KMS key that encrypts the volume.
+            type: str
+          volume_type:
+            description: The EBS volume type, for example V(gp3).
+            type: str
+          size_in_gib:
+            description: The size, in GiB (C(sizeInGiB) in ECS).
+            type: int
+          snapshot_id:
+            description: The snapshot the volume is created from.
+            type: str
+          volume_initialization_rate:
+            description: The rate, in MiB/s, at which a volume made from a snapshot is initialised.
+            type: int
+          iops:
+            description: Provisioned IOPS.
+            type: int
+          throughput:
+            description: Throughput in MiB/s (gp3).
+            type: int
+          tag_specifications:
+            description: Tags of the created volumes.
+            type: list
+            elements: dict
+            suboptions:
+              resource_type:
+                description: What is tagged.
+                type: str
+                required: true
+                choices: [volume]
+              tags:
+                description: The tags, as key and value pairs.
+                type: list
+                elements: dict
+                suboptions:
+                  key:
+                    description: The tag's key.
+                    type: str
+                  value:
+                    description: The tag's value.
+                    type: str
+              propagate_tags:
+                description: Where the volume takes more tags from.
+                type: str
+                choices: [TASK_DEFINITION, SERVICE, NONE]
+          role_arn:
+            description: The infrastructure role ECS uses to manage the volume.
+            type: str
+            required: true
+          filesystem_type:
+            description: The file system on the volume.
+            type: str
+            choices: [ext3, ext4, xfs, ntfs]
+  vpc_lattice_configurations:
+    description:
+      - VPC Lattice target groups the service's tasks register with, as ECS's C(vpcLatticeConfigurations).
+      - ECS reports them on the service's deployments; compared declared leaves only.
+    type: list
+    elements: dict
+    suboptions:
+      role_arn:
+        description: The infrastructure role ECS uses to register the tasks.
+        type: str
+        required: true
+      target_group_arn:
+        description: The VPC Lattice target group.
+        type: str
+        required: true
+      port_name:
+        description: 'A named port mapping of the task definition: checked before any write.'
+        type: str
+        required: true
+      advanced_configuration:
+        description: The second target group and rules of a blue/green deployment.
+        type: dict
+        suboptions:
+          alternate_target_group_arn:
+            description: The second target group.
+            type: str
+          production_listener_rule:
+            description: The rule that sends production traffic.
+            type: str
+          test_listener_rule:
+            description: The rule that sends test traffic.
+            type: str
+  monitoring:
+    description:
+      - Metrics ECS collects for the service at a finer resolution, as ECS's C(monitoring).
+      - 'ECS reports it on service revisions only: when declared, the module reads the service''s current revision
+        (one DescribeServiceRevisions for all such services).'
+    type: dict
+    suboptions:
+      metric_configurations:
+        description: Sets of metrics and their resolution.
+        type: list
+        elements: dict
+        suboptions:
+          metric_names:
+            description: The metrics (one to five).
+            type: list
+            elements: str
+            required: true
+          resolution_seconds:
+            description: The resolution, in seconds.
+            type: int
+            required: true
+            choices: [20, 60]
+  gateway_connectors:
+    description:
+      - Gateway connectors of the service, as ECS's C(gatewayConnectors).
+      - 'ECS reports them on service revisions only: when declared, the module reads the service''s current revision.'
+    type: list
+    elements: dict
+    suboptions:
+      port_name:
+        description: 'A named port mapping of the task definition: checked before any write.'
+        type: str
+        required: true
+      health_check:
+        description: The gateway's health check of the tasks.
+        type: dict
+        suboptions:
+          health_check_protocol:
+            description: The protocol.
+            type: str
+            choices: [HTTP, HTTPS]
+          health_check_port:
+            description: The port.
+            type: int
+          health_check_path:
+            description: The path of an HTTP or HTTPS check.
+            type: str
+          health_check_timeout_seconds:
+            description: How long a check may take.
+            type: int
+          health_check_interval_seconds:
+            description: Time between checks.
+            type: int
+          healthy_threshold_count:
+            description: Passed checks before a task is healthy.
+            type: int
+          unhealthy_threshold_count:
+            description: Failed checks before a task is unhealthy.
+            type: int
+          matcher:
+            description: The answers that count as healthy.
+            type: dict
+            suboptions:
+              http_code:
+                description: HTTP codes, for example V(200-299).
+                type: str
+              grpc_code:
+                description: gRPC codes.
+                type: str
+      filters:
+        description: What traffic the connector accepts.
+        type: dict
+        suboptions:
+          access_types:
+            description: The access types.
+            type: list
+            elements: str
+      deregistration_delay:
+        description: How long a task drains before it is removed.
+        type: dict
+        suboptions:
+          timeout_seconds:
+            description: The delay, in seconds.
+            type: int
   tags:
     description:
       - The complete set of tags of the service. Tags not listed are removed; tags whose key starts with

@@ -36,6 +36,8 @@ FAILED = "FAILED"
 
 # Fields of UpdateService that ECS copies onto each deployment as it is created.
 DEPLOYMENT_EXTRAS = ("serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations")
+# Kept with each deployment too, but ECS reports them only on service revisions (DescribeServiceRevisions).
+REVISION_EXTRAS = ("monitoring", "gatewayConnectors")
 
 
 def circuit_breaker_threshold(desired_count: int) -> int:
@@ -65,7 +67,9 @@ class Deployment:
         self.capacity_provider_strategy = copy.deepcopy(config.get("capacityProviderStrategy"))
         self.platform_version: str | None = config.get("platformVersion")
         self.network_configuration = copy.deepcopy(config.get("networkConfiguration"))
-        self.extras = {key: copy.deepcopy(config[key]) for key in DEPLOYMENT_EXTRAS if key in config}
+        self.extras = {
+            key: copy.deepcopy(config[key]) for key in (*DEPLOYMENT_EXTRAS, *REVISION_EXTRAS) if key in config
+        }
         self.deployment_configuration = copy.deepcopy(config["deploymentConfiguration"])
         self.rollout_state = IN_PROGRESS
         self.rollout_state_reason = f"ECS deployment {self.id} in progress."
@@ -138,7 +142,7 @@ class Deployment:
             result["networkConfiguration"] = copy.deepcopy(self.network_configuration)
         result["rolloutState"] = self.rollout_state
         result["rolloutStateReason"] = self.rollout_state_reason
-        result.update(copy.deepcopy(self.extras))
+        result.update({key: copy.deepcopy(value) for key, value in self.extras.items() if key in DEPLOYMENT_EXTRAS})
         return result
 
     # --- service-deployment API view ---
@@ -222,6 +226,7 @@ class Deployment:
             result["platformFamily"] = "Linux"
         if self.network_configuration:
             result["networkConfiguration"] = copy.deepcopy(self.network_configuration)
+        result.update(copy.deepcopy(self.extras))
         return result
 
 

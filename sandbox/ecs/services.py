@@ -49,8 +49,8 @@ _SERVICE_FIELDS = (
     "enableExecuteCommand",
     "availabilityZoneRebalancing",
 )
-# Accepted and kept, but ECS reports them on deployments rather than on the service.
-_DEPLOYMENT_ONLY_FIELDS = rolling.DEPLOYMENT_EXTRAS
+# Accepted and kept, but ECS reports them on deployments or service revisions rather than on the service.
+_DEPLOYMENT_ONLY_FIELDS = (*rolling.DEPLOYMENT_EXTRAS, *rolling.REVISION_EXTRAS)
 # UpdateService fields whose change ECS rolls out as a new deployment.
 _REDEPLOY_FIELDS = (
     "networkConfiguration",
@@ -241,6 +241,43 @@ def _check_compatibility(config: dict[str, Any], definition: TaskDefinition) -> 
     fargate = config.get("launchType") == "FARGATE" or any("FARGATE" in s.get("capacityProvider", "") for s in strategy)
     if fargate and "FARGATE" not in definition.compatibilities:
         raise invalid_parameter("Task definition does not support launch_type FARGATE.")
+    _check_named_ports(config, definition)
+    _check_launch_volumes(config, definition)
+    for metric in (config.get("monitoring") or {}).get("metricConfigurations") or []:
+        # MetricConfiguration.resolutionSeconds: "The valid values are 20 and 60."
+        if metric.get("resolutionSeconds") not in (20, 60):
+            raise invalid_parameter("resolutionSeconds must be 20 or 60.")
+
+
+def _check_named_ports(config: dict[str, Any], definition: TaskDefinition) -> None:
+    """Service Connect, VPC Lattice and gateway connectors name a port mapping of the task definition."""
+    named = {mapping.get("name") for c in definition.containers for mapping in c.get("portMappings") or []} - {None}
+    connect = config.get("serviceConnectConfiguration") or {}
+    uses = [("Service Connect", item.get("portName")) for item in connect.get("services") or []]
+    uses += [("VPC Lattice", item.get("portName")) for item in config.get("vpcLatticeConfigurations") or []]
+    uses += [("gateway connector", item.get("portName")) for item in config.get("gatewayConnectors") or []]
+    for feature, port_name in uses:
+        if port_name not in named:
+            raise invalid_parameter(
+                f"The {feature} portName '{port_name}' does not match a named port mapping in the task definition "
+                f"{definition.arn}."
+            )
+
+
+def _check_launch_volumes(config: dict[str, Any], definition: TaskDefinition) -> None:
+    """A volume configured by the service is a task-definition volume marked configuredAtLaunch.
+
+    ServiceVolumeConfiguration.name: "This value must match the volume name from the Volume object in the task
+    definition" (one that is configuredAtLaunch).
+    """
+    at_launch = {v.get("name") for v in definition.document.get("volumes") or [] if v.get("configuredAtLaunch")}
+    given = [item.get("name") for item in config.get("volumeConfigurations") or []]
+    for name in given:
+        if name not in at_launch:
+            raise invalid_parameter(
+                f"The volume '{name}' in volumeConfigurations must be a volume of the task definition with "
+                "configuredAtLaunch set to true."
+            )
 
 
 def _new_service_config(store: EcsStore, params: dict[str, Any], definition: TaskDefinition) -> dict[str, Any]:

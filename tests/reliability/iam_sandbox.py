@@ -46,6 +46,8 @@ def resources(response: EC2ContainerServiceResponse) -> list[str]:
         return [_service_arn(response, params.get("cluster"), name)]
     if action == "DescribeServices":
         return [_service_arn(response, params.get("cluster"), name) for name in params.get("services") or []] or ["*"]
+    if action == "DescribeServiceRevisions":
+        return list(params.get("serviceRevisionArns") or []) or ["*"]
     if action in TAG_ACTIONS:
         return [params.get("resourceArn") or "*"]
     return ["*"]

@@ -416,3 +416,108 @@ def test_new_services_rebalance_across_zones_and_daemons_take_no_count(ecs, clus
     )
     assert daemon["service"]["schedulingStrategy"] == "DAEMON"
     assert daemon["service"]["deploymentConfiguration"]["maximumPercent"] == 100
+
+
+def _connected_definition(ecs) -> str:
+    return ecs.register_task_definition(
+        family="connected",
+        cpu="256",
+        memory="512",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        containerDefinitions=[
+            {
+                "name": "app",
+                "image": "nginx:1",
+                "portMappings": [{"containerPort": 80, "name": "http", "appProtocol": "http"}],
+                "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}],
+            }
+        ],
+        volumes=[{"name": "data", "configuredAtLaunch": True}],
+    )["taskDefinition"]["taskDefinitionArn"]
+
+
+CONNECTED_SETTINGS = {
+    "serviceConnectConfiguration": {
+        "enabled": True,
+        "namespace": "shop.local",
+        "services": [{"portName": "http", "clientAliases": [{"port": 80}]}],
+    },
+    "volumeConfigurations": [
+        {
+            "name": "data",
+            "managedEBSVolume": {
+                "sizeInGiB": 20,
+                "volumeType": "gp3",
+                "roleArn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
+            },
+        }
+    ],
+    "vpcLatticeConfigurations": [
+        {
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-infrastructure",
+            "targetGroupArn": "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-0123456789abcdef0",
+            "portName": "http",
+        }
+    ],
+    "monitoring": {"metricConfigurations": [{"metricNames": ["CPUUtilization"], "resolutionSeconds": 20}]},
+    "gatewayConnectors": [{"portName": "http"}],
+}
+
+
+def test_settings_ecs_keeps_on_deployments_and_revisions_are_reported_there(ecs, cluster, network):
+    _connected_definition(ecs)
+    service = ecs.create_service(
+        cluster=cluster,
+        serviceName="connected",
+        taskDefinition="connected",
+        desiredCount=1,
+        launchType="FARGATE",
+        networkConfiguration=network,
+        **CONNECTED_SETTINGS,
+    )["service"]
+    for name in CONNECTED_SETTINGS:
+        assert name not in service, name
+    deployment = service["deployments"][0]
+    for name in ("serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"):
+        assert deployment[name] == CONNECTED_SETTINGS[name]
+    assert "monitoring" not in deployment and "gatewayConnectors" not in deployment
+    arn = service["currentServiceRevisions"][0]["arn"]
+    revision = ecs.describe_service_revisions(serviceRevisionArns=[arn])["serviceRevisions"][0]
+    for name, value in CONNECTED_SETTINGS.items():
+        assert revision[name] == value, name
+
+    # A new resolution is a new revision: ECS deploys it.
+    monitoring = {"metricConfigurations": [{"metricNames": ["CPUUtilization"], "resolutionSeconds": 60}]}
+    updated = ecs.update_service(cluster=cluster, service="connected", monitoring=monitoring)["service"]
+    assert len(updated["deployments"]) == 2
+    arn = updated["currentServiceRevisions"][0]["arn"]
+    assert ecs.describe_service_revisions(serviceRevisionArns=[arn])["serviceRevisions"][0]["monitoring"] == monitoring
+
+
+@pytest.mark.parametrize(
+    ("settings", "fragment"),
+    [
+        ({"serviceConnectConfiguration": {"enabled": True, "services": [{"portName": "grpc"}]}}, "portName 'grpc'"),
+        ({"vpcLatticeConfigurations": [{**CONNECTED_SETTINGS["vpcLatticeConfigurations"][0], "portName": "x"}]}, "'x'"),
+        (
+            {"volumeConfigurations": [{**CONNECTED_SETTINGS["volumeConfigurations"][0], "name": "logs"}]},
+            "volume 'logs'",
+        ),
+    ],
+)
+def test_names_that_the_task_definition_lacks_are_refused(ecs, cluster, network, settings, fragment):
+    _connected_definition(ecs)
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(
+            cluster=cluster,
+            serviceName="refused",
+            taskDefinition="connected",
+            desiredCount=1,
+            launchType="FARGATE",
+            networkConfiguration=network,
+            **settings,
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert fragment in error.value.response["Error"]["Message"]
+    assert ecs.describe_services(cluster=cluster, services=["refused"])["services"] == []

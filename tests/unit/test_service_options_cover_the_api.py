@@ -10,18 +10,12 @@ from __future__ import annotations
 import botocore.session
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import SERVICE_ARG_SPEC
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_normalize import ecs_name
 
 SET_BY_THE_MODULE = {"cluster", "serviceName", "service", "clientToken"}
-# Members the module does not take yet. ECS reports them on deployments and service revisions rather than on the
-# service, so comparing them needs those reads: each is an open item of the service-settings work.
-NOT_YET = {
-    "serviceConnectConfiguration": "reported on deployments, not on the service",
-    "volumeConfigurations": "reported on deployments, not on the service",
-    "vpcLatticeConfigurations": "reported on deployments, not on the service",
-    "monitoring": "reported on service revisions",
-    "gatewayConnectors": "reported on service revisions",
-}
+# Members the module does not take yet, each with the reason. Empty: every member is an option.
+NOT_YET: dict[str, str] = {}
 
 
 def _members(operation: str) -> set[str]:
@@ -40,6 +34,30 @@ def test_every_create_and_update_service_member_is_an_option_or_accounted_for():
     assert not uncovered, f"botocore models {sorted(uncovered)}: add them to the module, or to NOT_YET with a reason"
     assert all(NOT_YET.values())
     assert set(NOT_YET) <= _members("CreateService"), "NOT_YET names a member the model no longer has"
+
+
+def test_every_nested_member_of_the_new_settings_is_an_option():
+    """The settings whose ECS shape follows their argument spec: every member, at every depth, is an option."""
+    model = botocore.session.get_session().get_service_model("ecs")
+    request = model.operation_model("CreateService").input_shape
+
+    def uncovered(shape, spec, path):
+        if shape.type_name == "list":
+            shape = shape.member
+        if shape.type_name != "structure":
+            return []
+        options = spec.get("options") or {}
+        by_ecs_name = {ecs_name(name): name for name in options}
+        missing = []
+        for member, member_shape in shape.members.items():
+            if member not in by_ecs_name:
+                missing.append(f"{path}.{member}")
+            else:
+                missing += uncovered(member_shape, options[by_ecs_name[member]], f"{path}.{member}")
+        return missing
+
+    for option, field in SPEC_DRIVEN_OPTIONS.items():
+        assert not uncovered(request.members[field], SERVICE_ARG_SPEC[option], field)
 
 
 def test_every_deployment_configuration_member_is_an_option():

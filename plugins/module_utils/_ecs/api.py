@@ -266,6 +266,18 @@ def describe_service_deployments(client: Any, arns: list[str]) -> list[dict]:
     return found
 
 
+@ECSErrorHandler.list_error_handler("describe service revisions", default_value=[])
+@RETRY_SAFE
+def describe_service_revisions(client: Any, arns: list[str]) -> list[dict]:
+    """Describe service revisions by ARN, twenty a call. Unknown ARNs are left out (see ``failures``)."""
+    found: list[dict] = []
+    for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH):
+        batch = arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
+        response = client.describe_service_revisions(serviceRevisionArns=batch)
+        found.extend(response.get("serviceRevisions", []))
+    return found
+
+
 @ECSErrorHandler.common_error_handler("stop service deployment")
 @RETRY_THROTTLED
 def stop_service_deployment(client: Any, arn: str, stop_type: str = "ROLLBACK") -> str:

@@ -69,6 +69,173 @@ _CANARY_OPTIONS = {
     "canary_bake_time_in_minutes": {"type": "int"},
 }
 
+_LOG_CONFIGURATION_OPTIONS = {
+    "log_driver": {
+        "type": "str",
+        "required": True,
+        "choices": ["json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens"],
+    },
+    # The driver's own options (awslogs-group...) are data: their keys go to ECS as written.
+    "options": {"type": "dict"},
+    # References to secrets (valueFrom ARNs), never their values.
+    "secret_options": {
+        "type": "list",
+        "elements": "dict",
+        "no_log": False,
+        "options": {"name": {"type": "str", "required": True}, "value_from": {"type": "str", "required": True}},
+    },
+}
+
+_SERVICE_CONNECT_SERVICE_OPTIONS = {
+    "port_name": {"type": "str", "required": True},
+    "discovery_name": {"type": "str"},
+    "client_aliases": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "port": {"type": "int", "required": True},
+            "dns_name": {"type": "str"},
+            "test_traffic_rules": {
+                "type": "dict",
+                "options": {
+                    "header": {
+                        "type": "dict",
+                        "required": True,
+                        "options": {
+                            "name": {"type": "str", "required": True},
+                            "value": {"type": "dict", "options": {"exact": {"type": "str", "required": True}}},
+                        },
+                    }
+                },
+            },
+        },
+    },
+    "ingress_port_override": {"type": "int"},
+    "timeout": {
+        "type": "dict",
+        "options": {"idle_timeout_seconds": {"type": "int"}, "per_request_timeout_seconds": {"type": "int"}},
+    },
+    "tls": {
+        "type": "dict",
+        "options": {
+            "issuer_certificate_authority": {
+                "type": "dict",
+                "required": True,
+                "options": {"aws_pca_authority_arn": {"type": "str"}},
+            },
+            "kms_key": {"type": "str", "no_log": False},
+            "role_arn": {"type": "str"},
+        },
+    },
+}
+
+_SERVICE_CONNECT_OPTIONS = {
+    "enabled": {"type": "bool", "required": True},
+    "namespace": {"type": "str"},
+    "services": {"type": "list", "elements": "dict", "options": _SERVICE_CONNECT_SERVICE_OPTIONS},
+    "log_configuration": {"type": "dict", "options": _LOG_CONFIGURATION_OPTIONS},
+    "access_log_configuration": {
+        "type": "dict",
+        "options": {
+            "format": {"type": "str", "required": True, "choices": ["TEXT", "JSON"]},
+            "include_query_parameters": {"type": "str", "choices": ["DISABLED", "ENABLED"]},
+        },
+    },
+    "container_configurations": {
+        "type": "list",
+        "elements": "dict",
+        "options": {"log_level": {"type": "str", "choices": ["debug", "info"]}},
+    },
+}
+
+_MANAGED_EBS_VOLUME_OPTIONS = {
+    "encrypted": {"type": "bool"},
+    "kms_key_id": {"type": "str", "no_log": False},
+    "volume_type": {"type": "str"},
+    "size_in_gib": {"type": "int"},
+    "snapshot_id": {"type": "str"},
+    "volume_initialization_rate": {"type": "int"},
+    "iops": {"type": "int"},
+    "throughput": {"type": "int"},
+    "tag_specifications": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "resource_type": {"type": "str", "required": True, "choices": ["volume"]},
+            "tags": {
+                "type": "list",
+                "elements": "dict",
+                "options": {"key": {"type": "str", "no_log": False}, "value": {"type": "str"}},
+            },
+            "propagate_tags": {"type": "str", "choices": ["TASK_DEFINITION", "SERVICE", "NONE"]},
+        },
+    },
+    "role_arn": {"type": "str", "required": True},
+    "filesystem_type": {"type": "str", "choices": ["ext3", "ext4", "xfs", "ntfs"]},
+}
+
+_VOLUME_CONFIGURATION_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    "managed_ebs_volume": {"type": "dict", "options": _MANAGED_EBS_VOLUME_OPTIONS},
+}
+
+_VPC_LATTICE_OPTIONS = {
+    "role_arn": {"type": "str", "required": True},
+    "target_group_arn": {"type": "str", "required": True},
+    "port_name": {"type": "str", "required": True},
+    "advanced_configuration": {
+        "type": "dict",
+        "options": {
+            "alternate_target_group_arn": {"type": "str"},
+            "production_listener_rule": {"type": "str"},
+            "test_listener_rule": {"type": "str"},
+        },
+    },
+}
+
+_MONITORING_OPTIONS = {
+    "metric_configurations": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "metric_names": {"type": "list", "elements": "str", "required": True},
+            # MetricConfiguration.resolutionSeconds: "The valid values are 20 and 60."
+            "resolution_seconds": {"type": "int", "required": True, "choices": [20, 60]},
+        },
+    },
+}
+
+_GATEWAY_CONNECTOR_OPTIONS = {
+    "port_name": {"type": "str", "required": True},
+    "health_check": {
+        "type": "dict",
+        "options": {
+            "health_check_protocol": {"type": "str", "choices": ["HTTP", "HTTPS"]},
+            "health_check_port": {"type": "int"},
+            "health_check_path": {"type": "str"},
+            "health_check_timeout_seconds": {"type": "int"},
+            "health_check_interval_seconds": {"type": "int"},
+            "healthy_threshold_count": {"type": "int"},
+            "unhealthy_threshold_count": {"type": "int"},
+            "matcher": {"type": "dict", "options": {"http_code": {"type": "str"}, "grpc_code": {"type": "str"}}},
+        },
+    },
+    "filters": {"type": "dict", "options": {"access_types": {"type": "list", "elements": "str"}}},
+    "deregistration_delay": {"type": "dict", "options": {"timeout_seconds": {"type": "int"}}},
+}
+
+# The service options whose ECS shape follows their argument spec, and the member each one is in ECS.
+SPEC_DRIVEN_OPTIONS = {
+    "service_connect_configuration": "serviceConnectConfiguration",
+    "volume_configurations": "volumeConfigurations",
+    "vpc_lattice_configurations": "vpcLatticeConfigurations",
+    "monitoring": "monitoring",
+    "gateway_connectors": "gatewayConnectors",
+}
+
+# Option names whose ECS spelling is not the plain camelCase of the snake_case one.
+ECS_SPELLINGS = {"size_in_gib": "sizeInGiB", "managed_ebs_volume": "managedEBSVolume"}
+
 # One service's options, without defaults: in ``services`` items an unset value means "take the top-level one",
 # and at the top level an unset setting means "leave it as it is live".
 SERVICE_ARG_SPEC = {
@@ -159,6 +326,11 @@ SERVICE_ARG_SPEC = {
     "scheduling_strategy": {"type": "str", "choices": ["REPLICA", "DAEMON"]},
     "role": {"type": "str"},
     "propagate_tags": {"type": "str", "choices": ["TASK_DEFINITION", "SERVICE", "NONE"]},
+    "service_connect_configuration": {"type": "dict", "options": _SERVICE_CONNECT_OPTIONS},
+    "volume_configurations": {"type": "list", "elements": "dict", "options": _VOLUME_CONFIGURATION_OPTIONS},
+    "vpc_lattice_configurations": {"type": "list", "elements": "dict", "options": _VPC_LATTICE_OPTIONS},
+    "monitoring": {"type": "dict", "options": _MONITORING_OPTIONS},
+    "gateway_connectors": {"type": "list", "elements": "dict", "options": _GATEWAY_CONNECTOR_OPTIONS},
     "tags": {"type": "dict"},
     "force_new_deployment": {"type": "bool"},
 }

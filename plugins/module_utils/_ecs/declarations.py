@@ -14,8 +14,9 @@ from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from .args import SERVICE_ARG_SPEC
+from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
+from .service_normalize import from_ecs
 from .shapes import unknown_key_message
 from .taskdef_input import unwrap
 from .vocabulary import (
@@ -217,20 +218,34 @@ def _check_keys(block: dict, known: Any, where: str) -> None:
             raise ECSValidationError(unknown_key_message(f"{where}.{key}", key, known, "is not a known key"))
 
 
-def _check_options(values: dict, spec: dict, where: str) -> None:
-    """Check ``values`` against an argument spec, recursing into the suboptions of dicts and lists of dicts."""
+def _check_options(values: dict, spec: dict, where: str, *, whole: bool = False) -> None:
+    """Check ``values`` against an argument spec, recursing into the suboptions of dicts and lists of dicts.
+
+    Keys are checked everywhere; with ``whole`` (inside the settings led by their spec, such as Service Connect)
+    required members and choices too, so a deep mistake is named by its path before the module sees it.
+    """
     known = {alias: name for name, option in spec.items() for alias in (name, *option.get("aliases", []))}
     _check_keys(values, known, where)
+    for name, option in spec.items() if whole else ():
+        given = [values[alias] for alias in (name, *option.get("aliases", [])) if values.get(alias) is not None]
+        if option.get("required") and not given:
+            raise ECSValidationError(f"{where}.{name} is required")
+        choices = option.get("choices")
+        if choices and given and given[0] not in choices and str(given[0]) not in map(str, choices):
+            raise ECSValidationError(
+                f"{where}.{name}: {given[0]!r} is not one of {', '.join(str(choice) for choice in choices)}"
+            )
     for key, value in values.items():
         options = spec[known[key]].get("options")
         if not options:
             continue
+        deep = whole or known[key] in SPEC_DRIVEN_OPTIONS
         if isinstance(value, dict):
-            _check_options(value, options, f"{where}.{key}")
+            _check_options(value, options, f"{where}.{key}", whole=deep)
         elif isinstance(value, list):
             for index, element in enumerate(value):
                 if isinstance(element, dict):
-                    _check_options(element, options, f"{where}.{key}[{index}]")
+                    _check_options(element, options, f"{where}.{key}[{index}]", whole=deep)
 
 
 def _strategy(service: dict, where: str) -> str:
@@ -429,11 +444,18 @@ def _service_options(document: dict, where: str) -> dict:
         document["role"] = document.pop("roleArn")
     tags = document.pop("tags", None)
     network = document.pop("networkConfiguration", None)
+    # Led by their spec: ECS spells some members its own way (sizeInGiB), and log options are data.
+    spec_driven = {
+        option: from_ecs(document.pop(member), SERVICE_ARG_SPEC[option], f"{where}.{member}")
+        for option, member in SPEC_DRIVEN_OPTIONS.items()
+        if member in document
+    }
     options = camel_dict_to_snake_dict(document)
     known = set(SERVICE_ARG_SPEC)
     for camel, snake in zip(document, options):
         if snake not in known:
             raise ECSValidationError(unknown_key_message(f"{where}.{camel}", camel, sorted(known), "is not supported"))
+    options.update(spec_driven)
     if tags is not None:
         options["tags"] = {tag["key"]: tag.get("value", "") for tag in tags} if isinstance(tags, list) else tags
     if network is not None:

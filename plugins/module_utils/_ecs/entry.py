@@ -19,9 +19,9 @@ from .api import connect
 from .exceptions import AnsibleECSError
 from .waiting import Clock
 
-# The first SDK that models every ECS field the modules send, earlySuccessCriteria last (doc_fragments/boto3.py).
-MINIMUM_BOTO3 = "1.43.83"
-MINIMUM_BOTOCORE = "1.43.83"
+# The first SDK that models every ECS field the modules send, gatewayConnectors last (doc_fragments/boto3.py).
+MINIMUM_BOTO3 = "1.43.116"
+MINIMUM_BOTOCORE = "1.43.116"
 
 
 def execute(

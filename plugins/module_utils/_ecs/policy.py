@@ -37,7 +37,8 @@ FAMILIES = "families"  # every revision of the declared task definition families
 CLUSTERS = "clusters"  # the declared clusters' ARNs
 IN_CLUSTERS = "in_clusters"  # "*", with the condition ecs:cluster = a declared cluster
 CLUSTER_CONTENTS = "cluster_contents"  # every service and task of the declared clusters
-SERVICE_DEPLOYMENTS = "service_deployments"  # every service deployment of the declared services
+# every service deployment and service revision of the declared services
+SERVICE_DEPLOYMENTS = "service_deployments"
 
 # What the deploy playbook calls: ecs_taskdef_live (DescribeServices, DescribeTaskDefinition, RegisterTaskDefinition,
 # TagResource/UntagResource of a revision) and ecs_service_rollout on existing services (DescribeServices,
@@ -57,6 +58,8 @@ DEPLOY_ACTIONS = {
     "ecs:DescribeServiceDeployments": (SERVICE_DEPLOYMENTS,),
     "ecs:StopServiceDeployment": (SERVICE_DEPLOYMENTS,),
     "ecs:ContinueServiceDeployment": (SERVICE_DEPLOYMENTS,),
+    # A service that declares monitoring or gateway_connectors: ECS reports them only on its service revisions.
+    "ecs:DescribeServiceRevisions": (SERVICE_DEPLOYMENTS,),
 }
 # Blue/green, linear and canary services: ecs_service_rollout and ecs_service_deployment read the weights of the
 # production listener rule (ELBv2 DescribeRules), which ECS changes while it shifts traffic. ELBv2 evaluates its
@@ -266,7 +269,13 @@ def _scope_resources(plans: list[dict], arn: _ArnBuilder) -> dict[str, list[str]
     clusters = sorted({plan["cluster"] for plan in plans})
     services = sorted({arn("ecs", f"service/{plan['cluster']}/{plan['name']}") for plan in plans})
     families = sorted({arn("ecs", f"task-definition/{plan['family']}:*") for plan in plans})
-    deployments = sorted({arn("ecs", f"service-deployment/{plan['cluster']}/{plan['name']}/*") for plan in plans})
+    deployments = sorted(
+        {
+            arn("ecs", f"{kind}/{plan['cluster']}/{plan['name']}/*")
+            for plan in plans
+            for kind in ("service-deployment", "service-revision")
+        }
+    )
     cluster_arns = [arn("ecs", f"cluster/{cluster}") for cluster in clusters]
     contents = [arn("ecs", f"{kind}/{cluster}/*") for cluster in clusters for kind in ("service", "task")]
     return {

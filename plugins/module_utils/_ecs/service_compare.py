@@ -24,11 +24,13 @@ from .vocabulary import ECS_CONTROLLER, TRAFFIC_SHIFT_STRATEGIES
 CREATE_ONLY_SETTINGS = {"launchType": "launch_type", "schedulingStrategy": "scheduling_strategy"}
 
 
-def plan_service(live: dict | None, options: dict) -> dict:
+def plan_service(live: dict | None, options: dict, revision: dict | None = None) -> dict:
     """Compare one service as it is live with the options declared for it.
 
     Args:
         live: the DescribeServices item, or None when the service does not exist (or is INACTIVE).
+        revision: the DescribeServiceRevisions item of the service's current revision, when a setting ECS reports
+            only there (``monitoring``, ``gateway_connectors``) is declared; None otherwise.
         options: the service's options in snake_case (None = not declared). ``task_definition`` must already be
             resolved to an ARN or ``family:revision`` when it was given as a bare family.
 
@@ -50,7 +52,7 @@ def plan_service(live: dict | None, options: dict) -> dict:
     if live is None:
         return _plan_create(cluster, name, declared, options.get("role"))
     _check_role(live, options.get("role"))
-    return _plan_update(live, cluster, name, declared, bool(options.get("force_new_deployment")))
+    return _plan_update(live, revision, cluster, name, declared, force=bool(options.get("force_new_deployment")))
 
 
 def _check_role(live: dict, role: str | None) -> None:
@@ -156,8 +158,9 @@ def client_token(request: dict) -> str:
     return digest[:36]
 
 
-def _plan_update(live: dict, cluster: str, name: str, declared: dict, force: bool) -> dict:
-    before_all = live_settings(live)
+def _plan_update(live: dict, revision: dict | None, cluster: str, name: str, declared: dict, *, force: bool) -> dict:
+    before_all = live_settings(live, revision)
+    declared = _namespace_as_reported(declared, before_all)
     after_all = canonical(overlay(before_all, canonical(declared)))
     found = differences(before_all, after_all)
     changed_fields = sorted({_top_field(item["path"]) for item in found})
@@ -184,6 +187,22 @@ def _plan_update(live: dict, cluster: str, name: str, declared: dict, force: boo
             request["forceNewDeployment"] = True
         plan["request"] = request
     return plan
+
+
+def _namespace_as_reported(declared: dict, live: dict) -> dict:
+    """A Service Connect namespace declared by name, against the ARN ECS reports: the same namespace.
+
+    A Cloud Map namespace ARN carries the namespace's id, not its name, so the two cannot be told apart without
+    Cloud Map; the name is taken as the live namespace. Declaring the ARN makes a move between namespaces visible.
+    """
+    connect = declared.get("serviceConnectConfiguration")
+    reported = (live.get("serviceConnectConfiguration") or {}).get("namespace") or ""
+    if not connect or not connect.get("namespace") or connect["namespace"].startswith("arn:"):
+        return declared
+    if reported.startswith("arn:") and ":namespace/" in reported:
+        declared = copy.deepcopy(declared)
+        declared["serviceConnectConfiguration"]["namespace"] = reported
+    return declared
 
 
 def _request_value(live: dict, declared: dict, after_all: dict, field: str) -> Any:

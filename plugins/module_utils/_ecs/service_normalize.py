@@ -18,7 +18,7 @@ from typing import Any
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from .args import SERVICE_ARG_SPEC, SERVICE_DEFAULTS
+from .args import ECS_SPELLINGS, SERVICE_ARG_SPEC, SERVICE_DEFAULTS, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
 from .service_rules import check_declared
 from .tags import tags_to_dict
@@ -44,7 +44,35 @@ COMPARED_SETTINGS = (
     "availabilityZoneRebalancing",
     "schedulingStrategy",
     "propagateTags",
+    "serviceConnectConfiguration",
+    "volumeConfigurations",
+    "vpcLatticeConfigurations",
+    "monitoring",
+    "gatewayConnectors",
     "tags",
+)
+
+# Settings ECS reports on the service's deployments (the primary one is the service's), not on the service.
+DEPLOYMENT_SETTINGS = ("serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations")
+# Settings ECS reports only on service revisions (DescribeServiceRevisions): read only when declared.
+REVISION_SETTINGS = ("monitoring", "gatewayConnectors")
+
+REVISION_OPTIONS = ("monitoring", "gateway_connectors")
+
+
+# Lists inside those settings whose items ECS may complete (a discovery name, a DNS name): a declared item is laid
+# over the live item at the same place, so only its declared leaves count.
+ITEMWISE_LISTS = frozenset(
+    (
+        "services",
+        "clientAliases",
+        "containerConfigurations",
+        "volumeConfigurations",
+        "vpcLatticeConfigurations",
+        "gatewayConnectors",
+        "metricConfigurations",
+        "tagSpecifications",
+    )
 )
 
 DEFAULT_DESIRED_COUNT = 1
@@ -74,6 +102,12 @@ ECS_DEFAULTS: dict[str, Any] = {
     "availabilityZoneRebalancing": "DISABLED",
     "schedulingStrategy": "REPLICA",
     "propagateTags": "NONE",
+    # A service that never used these reports none of them.
+    "serviceConnectConfiguration": {"enabled": False},
+    "volumeConfigurations": [],
+    "vpcLatticeConfigurations": [],
+    "monitoring": {"metricConfigurations": []},
+    "gatewayConnectors": [],
     "tags": {},
 }
 
@@ -231,9 +265,65 @@ def declared_settings(options: dict) -> dict:
     _put(declared, "availabilityZoneRebalancing", options.get("availability_zone_rebalancing"))
     _put(declared, "schedulingStrategy", options.get("scheduling_strategy"))
     _put(declared, "propagateTags", options.get("propagate_tags"))
+    for option, field in SPEC_DRIVEN_OPTIONS.items():
+        if options.get(option) is not None:
+            declared[field] = to_ecs(options[option], SERVICE_ARG_SPEC[option])
     if options.get("tags") is not None:
         declared["tags"] = {str(key): str(value) for key, value in options["tags"].items()}
     return declared
+
+
+def to_ecs(value: Any, spec: dict) -> Any:
+    """A declared value in ECS's shape, led by its argument spec: names camelCased, unset leaves dropped.
+
+    A dict option without sub-options (a log driver's ``options``) is data, and goes as written.
+    """
+    suboptions = spec.get("options")
+    if value is None or not suboptions:
+        return copy.deepcopy(value)
+    if isinstance(value, list):
+        return [to_ecs(item, {"options": suboptions}) for item in value]
+    return {
+        ecs_name(name): to_ecs(item, suboptions[name])
+        for name, item in value.items()
+        if item is not None and name in suboptions
+    }
+
+
+def from_ecs(value: Any, spec: dict, where: str | None = None) -> Any:
+    """The reverse of ``to_ecs``: a value in ECS's shape, in option names.
+
+    Args:
+        where: the path of ``value`` in the user's file: a member the spec does not know is an error naming it
+            there. None (a value ECS reported): such members are left out.
+    """
+    suboptions = spec.get("options")
+    if value is None or not suboptions:
+        return copy.deepcopy(value)
+    if isinstance(value, list):
+        return [
+            from_ecs(item, {"options": suboptions}, None if where is None else f"{where}[{index}]")
+            for index, item in enumerate(value)
+        ]
+    if not isinstance(value, dict):
+        raise ECSValidationError(f"{where or 'value'} must be a mapping, got {type(value).__name__}")
+    by_member = {ecs_name(name): name for name in suboptions}
+    unknown = sorted(set(value) - set(by_member))
+    if unknown and where is not None:
+        raise ECSValidationError(f"{where}.{unknown[0]} is not a field ECS knows here (known: {', '.join(by_member)})")
+    return {
+        by_member[member]: from_ecs(item, suboptions[by_member[member]], None if where is None else f"{where}.{member}")
+        for member, item in value.items()
+        if member in by_member and item is not None
+    }
+
+
+def ecs_name(option: str) -> str:
+    """``size_in_gib`` -> ``sizeInGiB``: the ECS member an option name stands for."""
+    if option in ECS_SPELLINGS:
+        return ECS_SPELLINGS[option]
+    head, *rest = option.split("_")
+    return head + "".join(word.capitalize() for word in rest)
 
 
 def _declared_deployment_configuration(config: dict | None) -> dict:
@@ -331,23 +421,41 @@ def _drop_none(values: dict) -> dict:
 # Described service -----------------------------------------------------------------------------------------
 
 
-def live_settings(service: dict | None) -> dict:
+def live_settings(service: dict | None, revision: dict | None = None) -> dict:
     """The compared settings of a DescribeServices item, with ECS's defaults where it left a field out.
 
-    ``None`` (no service yet) gives the settings a service created with nothing declared would have.
+    ``None`` (no service yet) gives the settings a service created with nothing declared would have. The settings
+    ECS reports on deployments come from the primary deployment; ``revision``, the DescribeServiceRevisions item of
+    the service's current revision, gives those it reports only there (read only when one of them is declared).
     """
     service = service or {}
+    primary = next((item for item in service.get("deployments") or [] if item.get("status") == "PRIMARY"), {})
+    sources = dict.fromkeys(DEPLOYMENT_SETTINGS, primary)
+    sources.update({name: revision or {} for name in REVISION_SETTINGS})
     live: dict[str, Any] = copy.deepcopy(ECS_DEFAULTS)
     for name in COMPARED_SETTINGS:
         if name == "tags":
             continue
-        value = service.get(name)
+        value = sources.get(name, service).get(name)
         if isinstance(value, dict) and isinstance(live.get(name), dict):
             live[name] = overlay(live[name], value)
         elif value is not None:
             live[name] = copy.deepcopy(value)
     live["tags"] = tags_to_dict(service.get("tags"))
     return canonical(live)
+
+
+def current_revision(service: dict, revisions: list[dict]) -> dict | None:
+    """Of DescribeServiceRevisions items, the newest of ``service`` that runs the service's task definition."""
+    mine = {item.get("arn") for item in service.get("currentServiceRevisions") or []}
+    running = short_task_definition(service.get("taskDefinition") or "")
+    candidates = [
+        revision
+        for revision in revisions
+        if revision.get("serviceRevisionArn") in mine
+        and short_task_definition(revision.get("taskDefinition") or "") == running
+    ]
+    return max(candidates, key=lambda revision: str(revision.get("createdAt") or ""), default=None)
 
 
 # Both sides ------------------------------------------------------------------------------------------------
@@ -395,9 +503,20 @@ def overlay(base: dict, declared: dict) -> dict:
     for name, value in declared.items():
         if isinstance(value, dict) and isinstance(merged.get(name), dict) and name != "tags":
             merged[name] = overlay(merged[name], value)
+        elif name in ITEMWISE_LISTS and _same_length_lists_of_dicts(merged.get(name), value):
+            merged[name] = [overlay(live_item, item) for live_item, item in zip(merged[name], value)]
         else:
             merged[name] = copy.deepcopy(value)
     return merged
+
+
+def _same_length_lists_of_dicts(live: Any, declared: Any) -> bool:
+    return (
+        isinstance(live, list)
+        and isinstance(declared, list)
+        and len(live) == len(declared)
+        and all(isinstance(item, dict) for item in [*live, *declared])
+    )
 
 
 def project(document: dict, declared: dict) -> dict:

@@ -38,8 +38,23 @@ from .rolling_deployments import (
     replacement_settled,
 )
 from .service_compare import plan_changes, plan_service, predicted_service
-from .service_normalize import events_result, resolve_items, service_result, settings_result, validate_declared
-from .service_rules import check_against_live, check_grace_period, check_wait_options, grace_period_needs_a_check
+from .service_normalize import (
+    REVISION_OPTIONS,
+    current_revision,
+    events_result,
+    resolve_items,
+    service_result,
+    settings_result,
+    validate_declared,
+)
+from .service_rules import (
+    check_against_live,
+    check_grace_period,
+    check_task_definition_names,
+    check_wait_options,
+    grace_period_needs_a_check,
+    names_the_task_definition,
+)
 from .vocabulary import (
     COMPLETED,
     FAILED,
@@ -112,6 +127,9 @@ class Target:
     put_back: dict | None = None
     # Early success criteria: ECS marked the deployment successful while the old tasks were still being removed.
     completed_early: bool = False
+    # The DescribeServiceRevisions item of the revision the service runs, read only when a setting ECS reports
+    # nowhere else (monitoring, gateway_connectors) is declared.
+    revision: dict | None = None
 
     @property
     def cluster(self) -> str:
@@ -180,16 +198,18 @@ def run(
     deadline = started + settings.wait_timeout
 
     _read(client, targets)
+    _read_revisions(client, targets)
     for target in targets:
         if target.present:
             check_against_live(target.options, target.live, target.prefix)
-    _resolve_task_definitions(client, targets, settings.check_mode)
-    _check_grace_periods(client, targets)
+    described: dict[str, dict | None] = {}
+    _resolve_task_definitions(client, targets, described, settings.check_mode)
+    _check_against_task_definitions(client, targets, described)
     if not settings.check_mode:
         _wait_for_running_deployments(client, targets, deadline, settings, clock)
     for target in targets:
         try:
-            target.plan = plan_service(target.live, target.options)
+            target.plan = plan_service(target.live, target.options, target.revision)
         except ECSValidationError as error:
             raise ECSValidationError(f"{target.prefix}{error.message}") from error
 
@@ -261,7 +281,27 @@ def _read(client: Any, targets: list[Target]) -> None:
             raise ECSValidationError(f"cluster: cluster {cluster!r} does not exist or is not ACTIVE")
 
 
-def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bool = False) -> None:
+def _read_revisions(client: Any, targets: list[Target]) -> None:
+    """Read the current service revision of the services that declare a setting ECS reports only there.
+
+    One DescribeServiceRevisions for up to twenty revisions of all such services; none when nothing declares one.
+    """
+    wanted = [
+        target
+        for target in targets
+        if target.present and target.live and any(target.options.get(name) is not None for name in REVISION_OPTIONS)
+    ]
+    arns = sorted({item["arn"] for target in wanted for item in target.live.get("currentServiceRevisions") or []})
+    if not arns:
+        return
+    revisions = api.describe_service_revisions(client, arns)
+    for target in wanted:
+        target.revision = current_revision(target.live, revisions)
+
+
+def _resolve_task_definitions(
+    client: Any, targets: list[Target], described: dict[str, dict | None], check_mode: bool = False
+) -> None:
     """Check that declared task definitions exist, and resolve a bare family to its newest revision.
 
     The one the service already runs is known to exist and to fit the service, so it costs no call: a run that
@@ -269,8 +309,8 @@ def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bo
 
     In check mode, ecs_taskdef_live returns the revision it would register: one past the family's newest. That
     revision cannot exist yet, and is accepted so that a whole deploy can be previewed; any other missing one fails.
+    What is read is kept in ``described`` (by the reference declared, and by its ARN) for the later checks.
     """
-    described: dict[str, dict | None] = {}
     for target in targets:
         declared = target.options.get("task_definition")
         if not target.present or not declared:
@@ -294,26 +334,43 @@ def _resolve_task_definitions(client: Any, targets: list[Target], check_mode: bo
                 f"{target.prefix}network_configuration: task definition {declared!r} uses the awsvpc network mode, "
                 "which needs network_configuration (subnets and security_groups)"
             )
+        described[definition["taskDefinitionArn"]] = definition
         target.options = dict(target.options, task_definition=definition["taskDefinitionArn"])
 
 
-def _check_grace_periods(client: Any, targets: list[Target]) -> None:
-    """A grace period without a load balancer needs a container health check: read the task definition to know."""
+def _check_against_task_definitions(client: Any, targets: list[Target], described: dict[str, dict | None]) -> None:
+    """Check what a service declares against the task definition it will run, read only when something needs it.
+
+    A grace period without a load balancer needs a container health check; Service Connect, VPC Lattice and gateway
+    connectors need named port mappings; volume configurations need volumes configured at launch.
+    """
     for target in targets:
-        if not target.present or not grace_period_needs_a_check(target.options, target.live):
+        if not target.present:
             continue
         live = target.live or {}
         declared = target.options.get("task_definition")
-        unchanged = live.get("healthCheckGracePeriodSeconds") == target.options["health_check_grace_period_seconds"]
-        if unchanged and (
-            not declared or short_task_definition(declared) == short_task_definition(live["taskDefinition"])
+        reference = declared or live.get("taskDefinition")
+        grace = grace_period_needs_a_check(target.options, target.live)
+        unchanged = live.get("healthCheckGracePeriodSeconds") == target.options.get("health_check_grace_period_seconds")
+        if (
+            grace
+            and unchanged
+            and (not declared or short_task_definition(declared) == short_task_definition(live["taskDefinition"]))
         ):
             # ECS accepted this grace period with this revision already: a run that changes nothing reads nothing.
+            grace = False
+        names = names_the_task_definition(target.options)
+        if not reference or not (grace or names):
             continue
-        reference = declared or live.get("taskDefinition")
-        definition = api.describe_task_definition(client, reference) if reference else None
-        if definition is not None:
+        if reference not in described:
+            described[reference] = api.describe_task_definition(client, reference)
+        definition = described[reference]
+        if definition is None:
+            continue
+        if grace:
             check_grace_period(target.options, definition, target.prefix)
+        if names:
+            check_task_definition_names(target.options, definition, target.prefix)
 
 
 def _is_next_revision(client: Any, declared: str) -> bool:

@@ -109,9 +109,60 @@ def grace_period_needs_a_check(options: dict, live: dict | None) -> bool:
         ("vpc_lattice_configurations", "vpcLatticeConfigurations"),
     ):
         declared = options.get(option)
-        if declared or (declared is None and live.get(field)):
+        if declared or (declared is None and _live_setting(live, field)):
             return False
     return True
+
+
+def _live_setting(live: dict, field: str) -> object:
+    # ECS reports VPC Lattice (like Service Connect and volumes) on the service's primary deployment.
+    primary = next((item for item in live.get("deployments") or [] if item.get("status") == "PRIMARY"), {})
+    return live.get(field) or primary.get(field)
+
+
+def names_the_task_definition(options: dict) -> bool:
+    """Whether the declared settings name ports or volumes of the task definition, which must then have them."""
+    connect = options.get("service_connect_configuration") or {}
+    return bool(
+        connect.get("services")
+        or options.get("vpc_lattice_configurations")
+        or options.get("gateway_connectors")
+        or options.get("volume_configurations")
+    )
+
+
+def check_task_definition_names(options: dict, definition: dict, prefix: str = "") -> None:
+    """Refuse port names and volumes the task definition does not have, as ECS would.
+
+    Service Connect services, VPC Lattice configurations and gateway connectors name a port mapping (its ``name``);
+    a service's volume configuration names a task-definition volume with ``configuredAtLaunch`` true.
+    """
+    reference = f"{definition.get('family')}:{definition.get('revision')}"
+    ports = {
+        mapping.get("name")
+        for container in definition.get("containerDefinitions") or []
+        for mapping in container.get("portMappings") or []
+        if mapping.get("name")
+    }
+    connect = options.get("service_connect_configuration") or {}
+    uses = [(f"service_connect_configuration.services[{i}]", s) for i, s in enumerate(connect.get("services") or [])]
+    uses += [
+        (f"vpc_lattice_configurations[{i}]", s) for i, s in enumerate(options.get("vpc_lattice_configurations") or [])
+    ]
+    uses += [(f"gateway_connectors[{i}]", s) for i, s in enumerate(options.get("gateway_connectors") or [])]
+    for path, item in uses:
+        if item.get("port_name") not in ports:
+            raise ECSValidationError(
+                f"{prefix}{path}.port_name: {item.get('port_name')!r} is not the name of a port mapping in "
+                f"{reference} (named ports: {', '.join(sorted(ports)) or 'none'}); give the port mapping a name"
+            )
+    at_launch = {volume.get("name") for volume in definition.get("volumes") or [] if volume.get("configuredAtLaunch")}
+    for index, volume in enumerate(options.get("volume_configurations") or []):
+        if volume.get("name") not in at_launch:
+            raise ECSValidationError(
+                f"{prefix}volume_configurations[{index}].name: {volume.get('name')!r} is not a volume of {reference} "
+                f"with configuredAtLaunch true (volumes configured at launch: {', '.join(sorted(at_launch)) or 'none'})"
+            )
 
 
 def check_grace_period(options: dict, definition: dict, prefix: str = "") -> None:

@@ -320,6 +320,7 @@ def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans,
     assert _granted(_policy(plans, verify=False)) == {
         "ecs:ContinueServiceDeployment",
         "ecs:DescribeServiceDeployments",
+        "ecs:DescribeServiceRevisions",
         "ecs:DescribeServices",
         "ecs:DescribeTaskDefinition",
         "ecs:ListServiceDeployments",
@@ -347,8 +348,8 @@ def test_the_scan_sees_a_new_call_in_any_form(service_models):
 def list_service_revisions(client, cluster, service):
     for page in client.get_paginator("list_attributes").paginate(cluster=cluster, targetType="container-instance"):
         yield page
-def describe_service_revisions(self, arns):
-    return self.ecs_client.describe_service_revisions(serviceRevisionArns=arns, aws_retry=True)
+def describe_capacity_providers(self, names):
+    return self.ecs_client.describe_capacity_providers(capacityProviders=names, aws_retry=True)
 def not_a_call(client):
     return client.meta.service_model.operation_model("UpdateService")
 def describe_target_health(elbv2, arn):
@@ -359,7 +360,7 @@ def describe_listeners(module):
     found = _to_actions(_client_calls(ast.parse(source)), service_models)
     assert found == {
         "ecs:ListAttributes",
-        "ecs:DescribeServiceRevisions",
+        "ecs:DescribeCapacityProviders",
         "elasticloadbalancing:DescribeTargetHealth",
         "elasticloadbalancing:DescribeListeners",
     }
@@ -437,12 +438,16 @@ def test_the_whole_default_document(plans):
                 "Action": [
                     "ecs:ContinueServiceDeployment",
                     "ecs:DescribeServiceDeployments",
+                    "ecs:DescribeServiceRevisions",
                     "ecs:StopServiceDeployment",
                 ],
                 "Resource": [
                     f"{ARN}:service-deployment/shop-batch/reports/*",
                     f"{ARN}:service-deployment/shop-dev/web/*",
                     f"{ARN}:service-deployment/shop-dev/worker/*",
+                    f"{ARN}:service-revision/shop-batch/reports/*",
+                    f"{ARN}:service-revision/shop-dev/web/*",
+                    f"{ARN}:service-revision/shop-dev/worker/*",
                 ],
             },
             {
