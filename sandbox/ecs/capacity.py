@@ -99,6 +99,13 @@ def place(store: EcsStore, cluster: str, definition: TaskDefinition) -> Fit:
     return Fit(None, f"RESOURCE:{shortage}", detail, arn)
 
 
+def instance_count(store: EcsStore, cluster: str) -> int:
+    """The ACTIVE container instances of ``cluster``: what a DAEMON service runs one task on, each."""
+    if settings().ec2_capacity == UNLIMITED:
+        return 1
+    return sum(1 for ci in store.moto_backend.container_instances.get(cluster, {}).values() if ci.status == "ACTIVE")
+
+
 def unplaced_event(service_name: str, fit: Fit) -> str:
     return (
         f"(service {service_name}) was unable to place a task because no container instance met all of its "

@@ -14,7 +14,7 @@ from typing import Any
 
 from moto.ec2.models import ec2_backends
 
-from sandbox.ecs import blue_green
+from sandbox.ecs import blue_green, capacity
 from sandbox.ecs import deployments as rolling
 from sandbox.ecs.controllers import CONTROLLERS, controller_for
 from sandbox.ecs.deployments import Deployment
@@ -346,6 +346,8 @@ def create_service(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     service = Service(store, cluster, name, config)
     service.client_token = token
     service.desired_count = int(params.get("desiredCount") or 0)
+    if config["schedulingStrategy"] == "DAEMON":
+        service.desired_count = capacity.instance_count(store, cluster)
     if service.desired_count < 0:
         raise invalid_parameter("desiredCount can not be negative.")
     service.tags = copy.deepcopy(params.get("tags") or [])
@@ -481,6 +483,9 @@ def tick(store: EcsStore) -> None:
         if service.status == "INACTIVE":
             continue
         tasks = grouped.pop((service.cluster_name, service.group), [])
+        if service.status == "ACTIVE" and service.config.get("schedulingStrategy") == "DAEMON":
+            # "exactly one task on each active container instance": ECS reports that many as desiredCount.
+            _follow_instances(store, service)
         controller_for(store, service).step(tasks)
         if service.status == "DRAINING" and not any(task.active for task in tasks):
             service.status = "INACTIVE"
@@ -492,6 +497,13 @@ def tick(store: EcsStore) -> None:
     for task in (task for tasks in grouped.values() for task in tasks):
         task.advance(now)
     _update_cluster_counts(store)
+
+
+def _follow_instances(store: EcsStore, service: Service) -> None:
+    wanted = capacity.instance_count(store, service.cluster_name)
+    if wanted != service.desired_count:
+        service.desired_count = wanted
+        service.steady = False
 
 
 def _prune_stopped(store: EcsStore, tasks: list[Task], keep: int = 100) -> None:

@@ -103,10 +103,12 @@ def test_the_role_readmes_commands_run_as_written(workspace):
     iam_policy = readme_commands("iam_policy")
     promote = readme_commands("promote")
     service_deployment = readme_commands("service_deployment")
-    assert [len(commands) for commands in (bootstrap, deploy, iam_policy, promote, service_deployment)] == [
+    adopt = readme_commands("adopt")
+    assert [len(commands) for commands in (bootstrap, deploy, iam_policy, promote, service_deployment, adopt)] == [
         2,
         2,
         2,
+        3,
         3,
         3,
     ]
@@ -159,6 +161,34 @@ def test_the_role_readmes_commands_run_as_written(workspace):
     assert "shop-prod/api" in status.stdout, status.stdout[-3000:]
     continued = workspace.run(service_deployment[2])
     assert "shop-prod/api" in continued.stdout and "continue" in continued.stdout, continued.stdout[-3000:]
+
+    _adopt_then_deploy(workspace, adopt)
+
+
+def _adopt_then_deploy(workspace, adopt: list[str]) -> None:
+    """adopt: dev's services as they run now (web on the image CI pushed); a look, the files, a deploy of them."""
+    preview = workspace.run(adopt[0])
+    assert "shop-dev-web" in preview.stdout and not (workspace.root / "adopted").exists(), preview.stdout[-3000:]
+    adopted = workspace.run(adopt[1])
+    assert "Adopted 2 service(s) of shop-dev into adopted/dev" in adopted.stdout, adopted.stdout[-3000:]
+    written = sorted(
+        str(p.relative_to(workspace.root / "adopted" / "dev"))
+        for p in (workspace.root / "adopted" / "dev").rglob("*.*")
+    )
+    assert written == [
+        ".driftless-adopt.json",
+        "group_vars/dev.yml",
+        "hosts.yml",
+        "taskdefs/api.json",
+        "taskdefs/web.json",
+    ]
+    calls_before = workspace.sandbox.calls()
+    redeployed = workspace.run(adopt[2])
+    assert "shop-dev/web: unchanged" in redeployed.stdout and "shop-dev/api: unchanged" in redeployed.stdout
+    assert re.search(r"shop-dev\s+: ok=\d+\s+changed=0 ", redeployed.stdout), redeployed.stdout[-3000:]
+    calls_after = workspace.sandbox.calls()
+    assert calls_after.get("ecs:UpdateService") == calls_before.get("ecs:UpdateService")
+    assert calls_after.get("ecs:RegisterTaskDefinition") == calls_before.get("ecs:RegisterTaskDefinition")
 
 
 def _regional(sandbox, service: str, region: str):

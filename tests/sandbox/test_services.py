@@ -416,6 +416,18 @@ def test_new_services_rebalance_across_zones_and_daemons_take_no_count(ecs, clus
     )
     assert daemon["service"]["schedulingStrategy"] == "DAEMON"
     assert daemon["service"]["deploymentConfiguration"]["maximumPercent"] == 100
+    # One task on each active container instance: the unlimited capacity is one instance.
+    assert daemon["service"]["desiredCount"] == 1
+    wait_for(lambda: describe_service(ecs, "daemon")["runningCount"] == 1)
+
+
+def test_a_daemon_follows_the_container_instances(sandbox, ecs, cluster):
+    sandbox.post("config", {"ec2_capacity": "registered"})
+    register(ecs)
+    ecs.create_service(cluster=cluster, serviceName="daemon", taskDefinition="web", schedulingStrategy="DAEMON")
+    assert describe_service(ecs, "daemon")["desiredCount"] == 0
+    sandbox.post("config", {"ec2_capacity": "unlimited"})
+    wait_for(lambda: describe_service(ecs, "daemon")["desiredCount"] == 1)
 
 
 def _connected_definition(ecs) -> str:

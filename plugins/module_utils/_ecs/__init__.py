@@ -29,6 +29,7 @@ Knowledge (pure, no botocore):
   deploy_plan.py         the deploy role's module requests and summary
   policy.py              the deployer's least-privilege IAM policy
   verify_plan.py         what new revisions need in AWS (images, roles, secrets, log groups, target groups)
+  adoption.py            the declaration and task-definition file of a service that already runs
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
@@ -40,6 +41,7 @@ Orchestration (one file a module; none imports another):
   live_info.py           ecs_service_live_info
   service_rollout.py     ecs_service_rollout
   service_deployment.py  ecs_service_deployment
+  adopt.py               ecs_service_adopt_info
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result
 """

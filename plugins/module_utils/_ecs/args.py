@@ -368,6 +368,11 @@ TASKDEF_PRUNE_ARG_SPEC = {
     "clusters": {"type": "list", "elements": "str"},
 }
 
+ADOPT_INFO_ARG_SPEC = {
+    "cluster": {"type": "str", "required": True},
+    "services": {"type": "list", "elements": "str"},
+}
+
 LIVE_INFO_ARG_SPEC = {
     "cluster": {"type": "str", "required": True},
     "service": {"type": "str"},
@@ -429,3 +434,8 @@ def ecs_service_live_info() -> dict:
         "mutually_exclusive": [("service", "services")],
         "required_one_of": [("service", "services")],
     }
+
+
+def ecs_service_adopt_info() -> dict:
+    """AnsibleAWSModule arguments of ecs_service_adopt_info."""
+    return {"argument_spec": copy.deepcopy(ADOPT_INFO_ARG_SPEC)}

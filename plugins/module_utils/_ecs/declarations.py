@@ -54,6 +54,7 @@ ITEM_KEYS = (
     "load_balancer",
     "task_role",
     "execution_role_name",
+    "execution_role",
     "log_group",
 )
 LOAD_BALANCER_KEYS = (
@@ -142,7 +143,16 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
             f"its containers are {', '.join(repr(c) for c in container_names)}"
         )
 
-    execution_role_name = item.get("execution_role_name") or f"{cluster}-{name}-exec"
+    # execution_role: false - the task definition has no execution role (an adopted service that never had one).
+    with_execution_role = item.get("execution_role", True)
+    if not isinstance(with_execution_role, bool):
+        raise ECSValidationError(f"{where}.execution_role must be true or false, got {with_execution_role!r}")
+    if not with_execution_role and (item.get("execution_role_name") or definition.get("executionRoleArn")):
+        raise ECSValidationError(
+            f"{where}.execution_role is false, yet an execution role is named "
+            "(execution_role_name or task_definition.executionRoleArn): remove one of them"
+        )
+    execution_role_name = (item.get("execution_role_name") or f"{cluster}-{name}-exec") if with_execution_role else None
     task_role = item.get("task_role")
     task_role_name = (task_role or {}).get("name") or (f"{cluster}-{name}-task" if task_role is not None else None)
     for label, role_name in (("execution_role_name", execution_role_name), ("task_role.name", task_role_name)):
@@ -152,8 +162,11 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
                 "Shorten the cluster or service name, or set it explicitly"
             )
     role_prefix = f"arn:{partition}:iam::{account_id}:role/"
-    execution_role_arn = definition.get("executionRoleArn") or role_prefix + execution_role_name
-    definition["executionRoleArn"] = execution_role_arn
+    execution_role_arn = definition.get("executionRoleArn") or (
+        role_prefix + execution_role_name if execution_role_name else None
+    )
+    if execution_role_arn:
+        definition["executionRoleArn"] = execution_role_arn
     task_role_arn = definition.get("taskRoleArn") or (role_prefix + task_role_name if task_role_name else None)
     if task_role_arn:
         definition["taskRoleArn"] = task_role_arn
@@ -433,11 +446,11 @@ def _with_service_definition(item: dict, where: str, file_contents: dict[str, st
             )
     checked.pop("service_definition", None)
     checked.pop("service_definition_file", None)
-    checked["service"] = _service_options(document, f"{where}.{option}")
+    checked["service"] = service_options_from_request(document, f"{where}.{option}")
     return checked
 
 
-def _service_options(document: dict, where: str) -> dict:
+def service_options_from_request(document: dict, where: str) -> dict:
     """CreateService's camelCase fields as ecs_service_rollout's options; an unknown one is named, camelCase."""
     document = dict(document)
     if "roleArn" in document:

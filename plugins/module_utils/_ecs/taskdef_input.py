@@ -13,18 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .exceptions import ECSValidationError
-
-# Fields DescribeTaskDefinition returns and RegisterTaskDefinition does not take.
-READ_ONLY_FIELDS = (
-    "taskDefinitionArn",
-    "revision",
-    "status",
-    "requiresAttributes",
-    "compatibilities",
-    "registeredAt",
-    "registeredBy",
-    "deregisteredAt",
-)
+from .taskdef_normalize import READ_ONLY_FIELDS
 
 
 def unwrap(document: Any, option: str = "task_definition") -> tuple[Any, list[str]]:

@@ -27,6 +27,7 @@ from typing import Any
 from .diff import field_key
 from .tags import tags_to_dict
 
+# Fields DescribeTaskDefinition returns and RegisterTaskDefinition does not take.
 READ_ONLY_FIELDS = (
     "taskDefinitionArn",
     "revision",
