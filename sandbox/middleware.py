@@ -22,6 +22,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.test import run_wsgi_app
 
 from sandbox import ecs, protocols
+from sandbox.ecs import task_results
 from sandbox.protocols import ApiCall
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -195,6 +196,8 @@ class SandboxMiddleware:
             ("POST", "clock"): self._set_clock,
             ("GET", "hook-results"): lambda _body: {"results": dict(ecs.settings().hook_results)},
             ("POST", "hook-results"): self._set_hook_results,
+            ("GET", "task-results"): lambda _body: {"results": list(ecs.settings().task_results)},
+            ("POST", "task-results"): self._set_task_results,
         }
 
     # --- control endpoints ---
@@ -239,6 +242,15 @@ class SandboxMiddleware:
         with ecs.LOCK:
             ecs.settings().hook_results = dict(results)
         return {"results": dict(results)}
+
+    def _set_task_results(self, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            results = task_results.validate(body.get("results"))
+        except ValueError as error:
+            raise ControlError(str(error)) from None
+        with ecs.LOCK:
+            ecs.settings().task_results = results
+        return {"results": results}
 
     def _configure(self, body: dict[str, Any]) -> dict[str, Any]:
         current = ecs.settings()

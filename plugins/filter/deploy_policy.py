@@ -54,6 +54,14 @@ options:
         them reads a secret's value.
     type: bool
     default: true
+  diagnose:
+    description:
+      - Also allow reading why a rollout failed - C(ecs:DescribeTasks) on the declared clusters' tasks,
+        C(ecs:ListTasks) in them, C(logs:GetLogEvents) on the declared log groups and, for services behind a load
+        balancer, C(elasticloadbalancing:DescribeTargetHealth). A deploy without them fails just as clearly, without
+        the reason.
+    type: bool
+    default: true
   ecr_repositories:
     description:
       - Names or ARNs of ECR repositories that the image-build job pushes to. Adds C(ecr:GetAuthorizationToken) and the
@@ -108,6 +116,7 @@ def _deploy_policy(
     prune=False,
     ecr_repositories=None,
     verify=True,
+    diagnose=True,
 ):
     try:
         return deploy_policy(
@@ -119,6 +128,7 @@ def _deploy_policy(
             prune=boolean(prune, strict=True),
             ecr_repositories=list(ecr_repositories or []),
             verify=boolean(verify, strict=True),
+            diagnose=boolean(diagnose, strict=True),
         )
     except (ECSValidationError, TypeError) as error:
         raise AnsibleFilterError(str(error)) from None

@@ -772,6 +772,13 @@ options:
     type: str
     choices: [independent, all_or_nothing]
     default: independent
+  log_lines:
+    description:
+      - When a rollout fails, how many of the last log lines of one failed container to read (C(awslogs) driver, from
+        the group, region and stream prefix of its log configuration) and report in RV(failure_details). V(0) reads
+        none.
+    type: int
+    default: 50
   wait:
     description:
       - Follow the deployment to its end. With V(false) the module returns as soon as the deployment has started,
@@ -1149,6 +1156,23 @@ completed_at:
   description: When ECS declared a deployment with early success criteria successful.
   returned: with RV(completed_early)
   type: str
+failure_reason:
+  description:
+    - The most telling reason a failed or rolled-back rollout failed, also at the end of the failure message after C(why:) -
+      a stop reason other than the generic one (C(CannotPullContainerError ...)), else an essential container's exit
+      code with its last log line, else a target's health reason, else the service's last event.
+    - A successful rollout makes no call for it.
+  returned: when the rollout failed
+  type: str
+  sample: "container app exited 1: \"KeyError: 'DATABASE_URL'\""
+failure_details:
+  description:
+    - What the reason was taken from - C(stopped_tasks) (up to 5 stopped tasks of the failed revision, each with
+      C(stopped_reason), C(stop_code) and its containers' C(exit_code) and C(reason)), C(unhealthy_targets) (target
+      group, target, state, reason and description from DescribeTargetHealth), and C(log_lines) of one failed
+      container. The service events since the run began are in C(events).
+  returned: when the rollout failed
+  type: dict
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -1160,7 +1184,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout
 
 def main() -> None:
     module = AnsibleAWSModule(**args.ecs_service_rollout(), supports_check_mode=True)
-    execute(module, run, clients=("elbv2",))
+    execute(module, run, clients=("elbv2",), lazy_clients=True)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,8 @@ class Settings:
     # "registered": EC2 tasks run only on registered container instances with room, as in ECS. "unlimited": every
     # cluster has one instance that everything fits on (tests and demos about rollouts, not capacity).
     ec2_capacity: str = "registered"
+    # How tasks end and what they log (task_results.py): rules from POST /_sandbox/task-results.
+    task_results: list[dict[str, Any]] = field(default_factory=list)
 
     def hook_result(self, target_arn: str | None) -> str:
         """The answer of a Lambda hook: the last matching glob wins, SUCCEEDED when none matches."""
@@ -151,6 +153,8 @@ class EcsStore:
         # (cluster name, service name) -> service, INACTIVE ones included until the name is reused.
         self.services: dict[tuple[str, str], Service] = {}
         self.tasks: dict[str, Task] = {}
+        # RunTask clientToken -> the ARNs of the tasks that request started.
+        self.run_task_tokens: dict[str, list[str]] = {}
 
     @property
     def moto_backend(self) -> EC2ContainerServiceBackend:

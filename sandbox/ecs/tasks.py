@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sandbox.ecs import capacity
+from sandbox.ecs import capacity, task_results
 from sandbox.ecs.errors import cluster_not_found, invalid_parameter
 from sandbox.ecs.state import EcsStore, epoch, monotonic, paginate, settings, utcnow
 from sandbox.ecs.taskdefs import TaskDefinition, resolve_for_service
@@ -56,6 +56,7 @@ class Task:
         container_instance_arn: str | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex
+        self.store = store
         # The EC2 container instance it was placed on (capacity.place); None on Fargate.
         self.container_instance_arn = container_instance_arn
         self.cluster_name = cluster_name
@@ -80,6 +81,9 @@ class Task:
         self.stopped_at: datetime | None = None
         self.version = 1
         self.failed_containers: set[str] = set()
+        # How it ends (task_results): exit codes by container, decided when it starts running.
+        self.outcome: task_results.Outcome | None = None
+        self._exit_due: float | None = None
         # Monotonic deadlines drive the simulation; wall-clock datetimes are only for display.
         delay = settings().task_start_delay
         self._pending_due = monotonic() + delay * _PROVISIONING_SHARE
@@ -122,10 +126,35 @@ class Task:
                 self.stopping_at = utcnow()
                 self._finish(ESSENTIAL_EXITED, "EssentialContainerExited", 1)
                 return "failed"
+            unpulled = next(
+                (
+                    error
+                    for c in self.definition.containers
+                    if (error := task_results.pull_error(self.store, c.get("image")))
+                ),
+                None,
+            )
+            if unpulled:
+                self.desired_status = STOPPED
+                self.stopping_at = utcnow()
+                self._finish(unpulled, "TaskFailedToStart", None)
+                return "failed"
             self.last_status = RUNNING
             self.started_at = utcnow()
             self.version += 1
+            self.outcome = task_results.outcome_for(self)
+            task_results.write_logs(self.store, self, self.outcome.lines)
+            if self.outcome.seconds is not None:
+                self._exit_due = now + self.outcome.seconds
             return "running"
+        if self.last_status == RUNNING and self._exit_due is not None and now >= self._exit_due:
+            # An essential container exited: ECS stops the task, and its other containers with it.
+            assert self.outcome is not None
+            self.desired_status = STOPPED
+            self.stopping_at = utcnow()
+            worst = max(self.outcome.exit_codes.values(), default=0)
+            self._finish(self.outcome.stopped_reason, "EssentialContainerExited", worst)
+            return "failed" if worst else "stopped"
         return None
 
     def request_stop(self, reason: str, stop_code: str) -> bool:
@@ -142,7 +171,7 @@ class Task:
         self.version += 1
         return True
 
-    def _finish(self, reason: str, stop_code: str, exit_code: int) -> None:
+    def _finish(self, reason: str, stop_code: str, exit_code: int | None) -> None:
         self.last_status = STOPPED
         self.desired_status = STOPPED
         self.stopped_reason = reason
@@ -226,6 +255,8 @@ class Task:
             container["exitCode"] = 1 if failed else 0
             if failed:
                 container["reason"] = "Essential container exited with code 1"
+            if self.outcome is not None and self._exit_due is not None:
+                container["exitCode"] = self.outcome.exit_codes.get(definition["name"], 0)
         return container
 
     def _attachments(self) -> list[dict[str, Any]]:
@@ -317,6 +348,10 @@ def stop_task(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
 
 def run_task(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
     cluster = cluster_name(store, params.get("cluster"))
+    token = params.get("clientToken")
+    if token and token in store.run_task_tokens:
+        # The same clientToken again (a retry after a lost answer): the tasks that request started, none more.
+        return {"tasks": [store.tasks[arn].describe() for arn in store.run_task_tokens[token]], "failures": []}
     definition = resolve_for_service(store, params.get("taskDefinition") or "")
     count = int(params.get("count") or 1)
     if not 1 <= count <= 10:
@@ -361,6 +396,8 @@ def run_task(store: EcsStore, params: dict[str, Any]) -> dict[str, Any]:
         )
         store.tasks[task.arn] = task
         tasks.append(task.describe())
+    if token:
+        store.run_task_tokens[token] = [task["taskArn"] for task in tasks]
     return {"tasks": tasks, "failures": failures}
 
 

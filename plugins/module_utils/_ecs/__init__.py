@@ -30,6 +30,8 @@ Knowledge (pure, no botocore):
   policy.py              the deployer's least-privilege IAM policy
   verify_plan.py         what new revisions need in AWS (images, roles, secrets, log groups, target groups)
   adoption.py            the declaration and task-definition file of a service that already runs
+  task_run_plan.py       one-off tasks: RunTask requests from runs, and a verdict from DescribeTasks
+  failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
@@ -42,6 +44,7 @@ Orchestration (one file a module; none imports another):
   service_rollout.py     ecs_service_rollout
   service_deployment.py  ecs_service_deployment
   adopt.py               ecs_service_adopt_info
+  task_run.py            ecs_task_run
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result
 """

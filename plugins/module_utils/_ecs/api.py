@@ -214,6 +214,22 @@ def describe_tasks(client: Any, cluster: str, task_arns: list[str]) -> list[dict
     return tasks
 
 
+@ECSErrorHandler.common_error_handler("run task")
+@RETRY_SAFE
+def run_task(client: Any, request: dict) -> dict:
+    """RunTask. Retried like a read: the request carries a ``clientToken``, so a repeat after a lost answer returns
+    the tasks the first one started instead of starting more. Returns ``{"tasks": [...], "failures": [...]}``."""
+    response = client.run_task(**request)
+    return {"tasks": response.get("tasks", []), "failures": response.get("failures", [])}
+
+
+@ECSErrorHandler.common_error_handler("stop task")
+@RETRY_SAFE
+def stop_task(client: Any, cluster: str, task_arn: str, reason: str) -> None:
+    """StopTask; stopping a task that is already stopping changes nothing."""
+    client.stop_task(cluster=cluster, task=task_arn, reason=reason[:255])
+
+
 @ECSErrorHandler.common_error_handler("create service")
 @RETRY_SAFE
 def create_service(client: Any, request: dict) -> dict:
@@ -400,6 +416,23 @@ def log_group_exists(logs_client: Any, name: str) -> bool:
         if any(group.get("logGroupName") == name for group in page.get("logGroups", [])):
             return True
     return False
+
+
+@ReadErrorHandler.list_error_handler("get log events", default_value=[])
+@RETRY_SAFE
+def last_log_lines(logs_client: Any, group: str, stream: str, count: int) -> list[str]:
+    """The last ``count`` messages of a log stream, oldest first; [] when the group or stream does not exist."""
+    if count <= 0:
+        return []
+    response = logs_client.get_log_events(logGroupName=group, logStreamName=stream, limit=count, startFromHead=False)
+    return [event.get("message", "") for event in response.get("events", [])]
+
+
+@ReadErrorHandler.list_error_handler("describe target health", default_value=[])
+@RETRY_SAFE
+def describe_target_health(elbv2: Any, target_group_arn: str) -> list[dict]:
+    """ELBv2 DescribeTargetHealth of one target group: ``TargetHealthDescriptions``; [] when the group is gone."""
+    return elbv2.describe_target_health(TargetGroupArn=target_group_arn).get("TargetHealthDescriptions", [])
 
 
 @ReadErrorHandler.list_error_handler("describe target groups", default_value=None)

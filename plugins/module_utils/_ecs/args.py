@@ -342,6 +342,8 @@ ROLLOUT_ARG_SPEC = {
     "rollback": {"type": "bool", "default": True},
     "services": {"type": "list", "elements": "dict"},
     "release": {"type": "str", "default": "independent", "choices": ["independent", "all_or_nothing"]},
+    # A failed rollout reports the last lines of one failed container.
+    "log_lines": {"type": "int", "default": 50},
 }
 
 # ecs_service_deployment: acts on the current service deployment of one service.
@@ -366,6 +368,42 @@ TASKDEF_PRUNE_ARG_SPEC = {
     "family": {"type": "str", "required": True},
     "keep": {"type": "int", "default": 10},
     "clusters": {"type": "list", "elements": "str"},
+}
+
+_CONTAINER_OVERRIDE_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    # raw, not a list of str: Ansible would split a string on commas; a command that is not a list is refused.
+    "command": {"type": "raw"},
+    "environment": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "name": {"type": "str", "required": True},
+            "value": {"type": "str", "default": ""},
+            # Shown in results and check mode only when marked safe; masked everywhere otherwise.
+            "safe": {"type": "bool", "default": False},
+        },
+    },
+    "cpu": {"type": "int"},
+    "memory": {"type": "int"},
+}
+
+# ecs_task_run: one run at the top level, or several in ``runs``.
+TASK_RUN_ITEM_ARG_SPEC = {
+    "name": {"type": "str"},
+    "cluster": {"type": "str"},
+    "service": {"type": "str"},
+    "task_definition": {"type": "str"},
+    "container_overrides": {"type": "list", "elements": "dict", "options": _CONTAINER_OVERRIDE_OPTIONS},
+    "count": {"type": "int", "default": 1},
+    "started_by": {"type": "str"},
+    "tags": {"type": "dict"},
+    "propagate_tags": {"type": "str", "choices": ["TASK_DEFINITION", "SERVICE", "NONE"]},
+    "launch_type": {"type": "str", "choices": ["EC2", "FARGATE", "EXTERNAL"]},
+    "capacity_provider_strategy": copy.deepcopy(SERVICE_ARG_SPEC["capacity_provider_strategy"]),
+    "platform_version": {"type": "str"},
+    "network_configuration": copy.deepcopy(SERVICE_ARG_SPEC["network_configuration"]),
+    "group": {"type": "str"},
 }
 
 ADOPT_INFO_ARG_SPEC = {
@@ -439,3 +477,19 @@ def ecs_service_live_info() -> dict:
 def ecs_service_adopt_info() -> dict:
     """AnsibleAWSModule arguments of ecs_service_adopt_info."""
     return {"argument_spec": copy.deepcopy(ADOPT_INFO_ARG_SPEC)}
+
+
+def ecs_task_run() -> dict:
+    """AnsibleAWSModule arguments of ecs_task_run: one run at the top level, or several in ``runs``."""
+    spec = copy.deepcopy(TASK_RUN_ITEM_ARG_SPEC)
+    spec["name"]["default"] = "task"
+    # Items are validated by the run (task_run), so that a bad one is named by its place in the list.
+    spec["runs"] = {"type": "list", "elements": "dict"}
+    spec["wait_timeout"] = {"type": "int", "default": 600}
+    spec["poll_interval"] = {"type": "float", "default": 5.0}
+    spec["log_lines"] = {"type": "int", "default": 50}
+    return {
+        "argument_spec": spec,
+        "mutually_exclusive": [("runs", "task_definition"), ("runs", "service")],
+        "required_one_of": [("runs", "task_definition", "service")],
+    }

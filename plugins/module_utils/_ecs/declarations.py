@@ -56,7 +56,11 @@ ITEM_KEYS = (
     "execution_role_name",
     "execution_role",
     "log_group",
+    "run_before_deploy",
+    "run_after_deploy",
 )
+# The keys of one task of run_before_deploy / run_after_deploy.
+RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
 LOAD_BALANCER_KEYS = (
     "listener_arn",
     "vpc_id",
@@ -177,7 +181,11 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
     strategy = _strategy(service, where)
     blue_green = strategy in TRAFFIC_SHIFT_STRATEGIES
 
+    release_tasks = _release_tasks(
+        item, where, containers=container_names, main_container=main_container, definition=definition, service=service
+    )
     plan = {
+        **release_tasks,
         "name": name,
         "cluster": cluster,
         "family": definition["family"],
@@ -208,6 +216,65 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
                     f"service.deployment_configuration.strategy is {strategy}"
                 )
     return plan
+
+
+def _release_tasks(
+    item: dict, where: str, *, containers: list[str], main_container: str, definition: dict, service: dict
+) -> dict:
+    """run_before_deploy and run_after_deploy, checked: named, once per service, on a container that exists."""
+    found: dict[str, list[dict]] = {}
+    names: set[str] = set()
+    for phase in ("run_before_deploy", "run_after_deploy"):
+        declared = item.get(phase) or []
+        if not isinstance(declared, list) or not all(isinstance(task, dict) for task in declared):
+            raise ECSValidationError(f"{where}.{phase} must be a list of tasks (mappings)")
+        found[phase] = []
+        for index, task in enumerate(declared):
+            checked = _release_task(task, f"{where}.{phase}[{index}]", containers, main_container)
+            if checked["name"] in names:
+                raise ECSValidationError(
+                    f"{where}.{phase}[{index}].name: {checked['name']!r} is given twice in this service's tasks"
+                )
+            names.add(checked["name"])
+            found[phase].append(checked)
+    needs_subnets = names and definition.get("networkMode") == "awsvpc"
+    if needs_subnets and not (service.get("network_configuration") or {}).get("subnets"):
+        raise ECSValidationError(
+            f"{where}.service.network_configuration: the service's tasks use the awsvpc network mode, so its "
+            "run_before_deploy and run_after_deploy tasks need subnets: declare service.network_configuration"
+        )
+    return found
+
+
+def _release_task(task: dict, at: str, containers: list[str], main_container: str) -> dict:
+    _check_keys(task, {key: key for key in RELEASE_TASK_KEYS}, at)
+    name = task.get("name")
+    if not isinstance(name, str) or not name:
+        raise ECSValidationError(f"{at}.name is required: it names the task in the summary")
+    container = task.get("container") or main_container
+    if container not in containers:
+        raise ECSValidationError(
+            f"{at}.container {container!r} is not a container of the task definition; its containers are "
+            f"{', '.join(repr(c) for c in containers)}"
+        )
+    command = task.get("command")
+    if command is not None and (not isinstance(command, list) or not all(isinstance(p, str) for p in command)):
+        raise ECSValidationError(f"{at}.command must be a list of strings, got {command!r}")
+    count = task.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10:
+        raise ECSValidationError(f"{at}.count must be 1 to 10 (RunTask's limit), got {count!r}")
+    environment = task.get("environment") or []
+    if not isinstance(environment, list) or not all(isinstance(e, dict) and e.get("name") for e in environment):
+        raise ECSValidationError(f"{at}.environment must be a list of {{name, value}} mappings")
+    return {
+        "name": name,
+        "container": container,
+        "command": command,
+        "environment": environment,
+        "cpu": task.get("cpu"),
+        "memory": task.get("memory"),
+        "count": count,
+    }
 
 
 def check_known_keys(item: dict, where: str) -> None:

@@ -96,6 +96,23 @@ VERIFY_DESCRIBE_ONLY_ACTIONS = (
 )
 VERIFY_READ_ACTIONS = VERIFY_TYPED_ACTIONS + VERIFY_DESCRIBE_ONLY_ACTIONS
 # Calls the collection can make that this policy never grants, and why.
+# A failed rollout says why (ecs_service_rollout): the stopped tasks of the failed deployment, the targets' health,
+# and the last log lines of a failed container. Only a failure makes these calls; every deploy may fail.
+FAILURE_TASK_ACTIONS = ("ecs:DescribeTasks", "ecs:ListTasks")
+FAILURE_LOG_ACTIONS = ("logs:GetLogEvents",)
+FAILURE_TARGET_ACTIONS = ("elasticloadbalancing:DescribeTargetHealth",)
+# One-off tasks of a release (run_before_deploy, run_after_deploy, ecs_task_run): granted when a service declares
+# some. RunTask is evaluated against the task definition; StopTask against the task, in the declared clusters.
+TASK_RUN_ACTIONS = ("ecs:RunTask",)
+TASK_STOP_ACTIONS = ("ecs:StopTask",)
+FAILURE_SIDS = {
+    "tasks": "ReadTasksOfDeclaredClusters",
+    "list": "ListTasksOfDeclaredClusters",
+    "logs": "ReadDeclaredLogGroups",
+    "targets": "ReadTargetHealth",
+    "run": "RunReleaseTasksOfDeclaredFamilies",
+}
+
 NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
     "ecs:ListClusters": "only ecs_taskdef_prune without clusters; the policy scopes pruning to the declared clusters",
@@ -168,6 +185,7 @@ def deploy_policy(
     prune: bool = False,
     ecr_repositories: list[str] | None = None,
     verify: bool = True,
+    diagnose: bool = True,
 ) -> dict:
     """The IAM policy document a deployer of ``plans`` needs, and nothing more.
 
@@ -183,6 +201,9 @@ def deploy_policy(
         prune: also allow ecs_taskdef_prune on the declared clusters.
         ecr_repositories: names or ARNs of ECR repositories the image-build job pushes to; empty: no ECR access.
         verify: also allow the deploy's checks before it writes (deploy_verify): read-only, no secret value.
+        diagnose: also allow reading why a rollout failed - the stopped tasks of the declared clusters, the declared
+            log groups, and (for services behind a load balancer) the health of their targets. A deploy whose
+            policy lacks them still fails clearly, without the reason.
 
     Returns:
         The policy document (Version and Statement), deterministic for equal input.
@@ -224,6 +245,8 @@ def deploy_policy(
         pass_to_ecs["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_SERVICE}}
         statements.append(pass_to_ecs)
 
+    statements += _failure_and_task_statements(plans, arn, resources, diagnose=diagnose)
+
     if verify:
         statements += _verify_statements(plans, resources[CLUSTERS], partition, account_id)
 
@@ -232,6 +255,50 @@ def deploy_policy(
         repositories = [_repository_arn(repository, arn) for repository in ecr_repositories]
         statements.append(_statement(ECR_PUSH_SID, set(ECR_PUSH_ACTIONS), repositories))
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def _failure_and_task_statements(
+    plans: list[dict], arn: _ArnBuilder, resources: dict[str, list[str]], *, diagnose: bool
+) -> list[dict]:
+    """Reading why a rollout failed (``diagnose``), and running the release's one-off tasks (when declared)."""
+    with_tasks = any(plan.get("run_before_deploy") or plan.get("run_after_deploy") for plan in plans)
+    if not (diagnose or with_tasks):
+        return []
+    clusters = sorted({plan["cluster"] for plan in plans})
+    tasks = [arn("ecs", f"task/{cluster}/*") for cluster in clusters]
+    statements = [
+        _statement(FAILURE_SIDS["tasks"], {"ecs:DescribeTasks", *(TASK_STOP_ACTIONS if with_tasks else ())}, tasks),
+        _statement(FAILURE_SIDS["logs"], set(FAILURE_LOG_ACTIONS), _log_group_arns(plans, arn)),
+    ]
+    if diagnose:
+        # ListTasks is evaluated against "*", with the cluster as a condition.
+        statements.append(
+            _with_cluster_condition(_statement(FAILURE_SIDS["list"], {"ecs:ListTasks"}, ["*"]), resources)
+        )
+        if any(plan.get("load_balancer") or (plan.get("service") or {}).get("load_balancers") for plan in plans):
+            statements.append(_statement(FAILURE_SIDS["targets"], set(FAILURE_TARGET_ACTIONS), ["*"]))
+    if with_tasks:
+        statements.append(_statement(FAILURE_SIDS["run"], set(TASK_RUN_ACTIONS), resources[FAMILIES]))
+    return statements
+
+
+def _with_cluster_condition(statement: dict, resources: dict[str, list[str]]) -> dict:
+    statement["Condition"] = {"ArnEquals": {"ecs:cluster": resources[CLUSTERS]}}
+    return statement
+
+
+def _log_group_arns(plans: list[dict], arn: _ArnBuilder) -> list[str]:
+    """The declared log groups: each plan's, and every awslogs group its containers name (any region)."""
+    groups = set()
+    for plan in plans:
+        if plan.get("log_group"):
+            groups.add(arn("logs", f"log-group:{plan['log_group']}:*"))
+        for container in (plan.get("task_definition") or {}).get("containerDefinitions") or []:
+            options = (container.get("logConfiguration") or {}).get("options") or {}
+            if (container.get("logConfiguration") or {}).get("logDriver") == "awslogs" and options.get("awslogs-group"):
+                region = options.get("awslogs-region") or arn.region
+                groups.add(f"{arn.prefix}:logs:{region}:{arn.account_id}:log-group:{options['awslogs-group']}:*")
+    return sorted(groups)
 
 
 def _verify_statements(plans: list[dict], clusters: list[str], partition: str, account_id: str) -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import api
 from .exceptions import AnsibleECSError, ECSTimeoutError, ECSValidationError
+from .failure_reasons import failed_container, stopped_tasks_of, telling_reason, unhealthy_targets
 from .following import current_deployment_arn, follow, refresh, stop_for_rollback, traffic_of_services
 from .native_deployments import (
     Tracker,
@@ -55,6 +56,7 @@ from .service_rules import (
     grace_period_needs_a_check,
     names_the_task_definition,
 )
+from .task_run_plan import log_streams
 from .vocabulary import (
     COMPLETED,
     FAILED,
@@ -127,6 +129,8 @@ class Target:
     put_back: dict | None = None
     # Early success criteria: ECS marked the deployment successful while the old tasks were still being removed.
     completed_early: bool = False
+    # Why the rollout failed (failure_reasons): stopped tasks, target health, log lines; and the most telling one.
+    why: dict | None = None
     # The DescribeServiceRevisions item of the revision the service runs, read only when a setting ECS reports
     # nowhere else (monitoring, gateway_connectors) is declared.
     revision: dict | None = None
@@ -169,6 +173,7 @@ def run(
     diff: bool = False,
     clock: Clock | None = None,
     elbv2: Any = None,
+    connect_to: Callable | None = None,
 ) -> dict:
     """Run ecs_service_rollout for the params of the module.
 
@@ -179,7 +184,9 @@ def run(
         diff: add before/after of the compared settings.
         clock: time source; the real one by default.
         elbv2: ELBv2 client, to report the production listener rule weights of blue/green, linear and canary
-            services (``traffic``); None: not reported.
+            services (``traffic``) and the health of a failed service's targets; None: not reported.
+        connect_to: ``connect_to(service, region)`` builds a client: CloudWatch Logs, for the last log lines of a
+            failed container, in the region its log configuration names. None: no log lines.
 
     Returns:
         The module result. With ``services``, ``results`` holds one result per service.
@@ -222,6 +229,9 @@ def run(
             _roll_back(client, targets, settings, clock)
             if settings.release == "all_or_nothing":
                 _put_back_the_others(client, targets, settings, clock)
+        _explain_failures(
+            client, targets, described, elbv2=elbv2, connect_to=connect_to, log_lines=params.get("log_lines") or 0
+        )
         shifted = [target for target in targets if target.tracker is not None]
         for target, weights in zip(shifted, traffic_of_services(elbv2, [target.current for target in shifted])):
             target.traffic = weights
@@ -799,6 +809,59 @@ def _native_outcome(target: Target, settings: RunSettings) -> None:
     target.failure = message + (f" ({reason})" if reason else "")
 
 
+# Why it failed --------------------------------------------------------------------------------------------
+
+
+def _explain_failures(
+    client: Any,
+    targets: list[Target],
+    described: dict[str, dict | None],
+    *,
+    elbv2: Any,
+    connect_to: Callable | None,
+    log_lines: int,
+) -> None:
+    """Read why each failed rollout failed; a run where nothing failed makes no call here."""
+    for target in targets:
+        if not target.failure or not target.present:
+            continue
+        revision = target.options.get("task_definition")
+        stopped_arns = api.list_tasks(client, target.cluster, target.name, desired_status="STOPPED")
+        tasks = api.describe_tasks(client, target.cluster, stopped_arns[-100:]) if stopped_arns else []
+        stopped = stopped_tasks_of(tasks, revision)
+        if revision and revision not in described:
+            described[revision] = api.describe_task_definition(client, revision)
+        definition = described.get(revision or "") or {}
+        essential = {
+            c.get("name"): c.get("essential", True) is not False for c in definition.get("containerDefinitions") or []
+        }
+        lines: list[str] = []
+        failed = failed_container(stopped, essential)
+        if failed and connect_to is not None and log_lines > 0:
+            task, container = failed
+            stream = log_streams(definition, task["task_arn"]).get(container["name"])
+            if stream:
+                logs = connect_to("logs", stream["region"])
+                lines = api.last_log_lines(logs, stream["group"], stream["stream"], log_lines)
+        health: list[dict] = []
+        if elbv2 is not None:
+            for balancer in (target.current or target.live or {}).get("loadBalancers") or []:
+                arn = balancer.get("targetGroupArn")
+                if arn:
+                    health += [{**item, "TargetGroupArn": arn} for item in api.describe_target_health(elbv2, arn)]
+        unhealthy = unhealthy_targets(health)
+        events = target.new_events()
+        reason = telling_reason(stopped, essential, lines, unhealthy, events)
+        target.why = {
+            "reason": reason,
+            "stopped_tasks": stopped,
+            "unhealthy_targets": unhealthy,
+            "log_lines": lines,
+        }
+        if reason:
+            target.failure += f"; why: {reason}"
+
+
 # Report ----------------------------------------------------------------------------------------------------
 
 
@@ -838,6 +901,9 @@ def _target_result(target: Target, settings: RunSettings, duration: float) -> di
     if target.completed_early:
         result["completed_early"] = True
         result["completed_at"] = (ours or {}).get("updatedAt")
+    if target.why is not None:
+        result["failure_reason"] = target.why["reason"]
+        result["failure_details"] = target.why
     if target.failure:
         result["msg"] = target.failure
     if settings.diff:

@@ -109,6 +109,7 @@ CANARY = {
             ],
         }
     },
+    "run_before_deploy": [{"name": "migrate", "command": ["bin/migrate"]}],
     "load_balancer": {
         "listener_arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/shop/1/2",
         "vpc_id": "vpc-1",
@@ -301,7 +302,13 @@ def test_the_default_policy_allows_every_call_of_the_deploy_modules(plans, all_p
     assert {"ecs:RegisterTaskDefinition", "ecs:UpdateService", "elasticloadbalancing:DescribeRules"} <= reachable
     # What only happens when a declared service is missing (create), never in a deploy (NOT_GRANTED), or only for
     # blue/green services.
-    optional = set(policy.CREATE_ACTIONS) | set(policy.NOT_GRANTED) | set(policy.BLUE_GREEN_ACTIONS)
+    optional = (
+        set(policy.CREATE_ACTIONS)
+        | set(policy.NOT_GRANTED)
+        | set(policy.BLUE_GREEN_ACTIONS)
+        | set(policy.FAILURE_TARGET_ACTIONS)  # services behind a load balancer
+        | set(policy.TASK_RUN_ACTIONS + policy.TASK_STOP_ACTIONS)  # services that declare release tasks
+    )
     missing = reachable - optional - _granted(_policy(plans))
     assert not missing, f"the deploy modules call {sorted(missing)}, which the default policy does not allow"
     missing = reachable - set(policy.CREATE_ACTIONS) - set(policy.NOT_GRANTED) - _granted(_policy(all_plans))
@@ -317,7 +324,7 @@ def test_the_default_policy_grants_nothing_the_deploy_modules_do_not_call(plans,
     verify_only = _granted(_policy(plans)) - _granted(_policy(plans, verify=False))
     assert verify_only == set(policy.VERIFY_CLUSTER_ACTIONS + policy.VERIFY_ROLE_ACTIONS + policy.VERIFY_READ_ACTIONS)
     assert verify_only <= reachable
-    assert _granted(_policy(plans, verify=False)) == {
+    assert _granted(_policy(plans, verify=False, diagnose=False)) == {
         "ecs:ContinueServiceDeployment",
         "ecs:DescribeServiceDeployments",
         "ecs:DescribeServiceRevisions",
@@ -407,7 +414,33 @@ def test_the_whole_default_document(plans):
             "Resource": ["*"],
         },
     ]
-    assert _policy(plans, verify=False) == {
+    diagnose = _policy(plans, verify=False)["Statement"][-3:]
+    assert diagnose == [
+        {
+            "Sid": "ReadTasksOfDeclaredClusters",
+            "Effect": "Allow",
+            "Action": ["ecs:DescribeTasks"],
+            "Resource": [f"{ARN}:task/shop-batch/*", f"{ARN}:task/shop-dev/*"],
+        },
+        {
+            "Sid": "ReadDeclaredLogGroups",
+            "Effect": "Allow",
+            "Action": ["logs:GetLogEvents"],
+            "Resource": [
+                f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/shop-batch/reports:*",
+                f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/shop-dev/web:*",
+                f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/shop-dev/worker:*",
+            ],
+        },
+        {
+            "Sid": "ListTasksOfDeclaredClusters",
+            "Effect": "Allow",
+            "Action": ["ecs:ListTasks"],
+            "Resource": ["*"],
+            "Condition": {"ArnEquals": {"ecs:cluster": [f"{ARN}:cluster/shop-batch", f"{ARN}:cluster/shop-dev"]}},
+        },
+    ]
+    assert _policy(plans, verify=False, diagnose=False) == {
         "Version": "2012-10-17",
         "Statement": [
             {
@@ -482,6 +515,7 @@ def test_star_is_only_for_task_definition_actions_the_ecr_token_and_the_rule_rea
     unscoped = (
         TASK_DEFINITION_ACTIONS
         | {"ecr:GetAuthorizationToken", "elasticloadbalancing:DescribeRules"}
+        | set(policy.FAILURE_TARGET_ACTIONS)
         | set(policy.VERIFY_DESCRIBE_ONLY_ACTIONS)
     )
     for statement in everything["Statement"]:
@@ -559,6 +593,12 @@ def test_pass_role_only_the_declared_roles_only_to_ecs_tasks(plans):
 def test_a_blue_green_service_adds_the_rule_read_and_passes_its_ecs_roles_to_ecs_only(plans, all_plans):
     document = _policy(all_plans)
     added = [s for s in document["Statement"] if s["Sid"] not in {t["Sid"] for t in _policy(plans)["Statement"]}]
+    # The canary sits behind a load balancer and runs a migration: its targets' health and RunTask come with it.
+    assert [s["Sid"] for s in added if s["Sid"] in ("ReadTargetHealth", "RunReleaseTasksOfDeclaredFamilies")] == [
+        "ReadTargetHealth",
+        "RunReleaseTasksOfDeclaredFamilies",
+    ]
+    added = [s for s in added if s["Sid"] not in ("ReadTargetHealth", "RunReleaseTasksOfDeclaredFamilies")]
     assert added == [
         {
             "Sid": "ReadListenerRuleWeights",
@@ -667,7 +707,7 @@ def test_every_statement_is_readable_and_sorted(plans, all_plans):
     # IAM counts the characters without whitespace: 2048 for a user's inline policy, 6144 managed, 10240 role inline.
     # The checks before deploying (verify) make the default too large for a user's inline policy: the role says so.
     assert len(json.dumps(_policy(plans), separators=(",", ":"))) < 6144
-    assert len(json.dumps(_policy(plans, verify=False), separators=(",", ":"))) < 2048
+    assert len(json.dumps(_policy(plans, verify=False, diagnose=False), separators=(",", ":"))) < 2048
     assert len(json.dumps(_policy(all_plans), separators=(",", ":"))) < 6144
 
 

@@ -42,6 +42,10 @@ class FakeECS:
         self.task_definitions = {f"web:{n}": {"networkMode": "awsvpc"} for n in range(1, 20)}
         self.ids = itertools.count(100)
         self.events = itertools.count(1)
+        # Task ARN -> DescribeTasks item of the tasks that stopped, as a failed deployment leaves them.
+        self.stopped: dict[str, dict] = {}
+        # What a failing revision's tasks stop with: (stoppedReason, exit code of container "web" or None).
+        self.stop_with: tuple[str, int | None] = ("Essential container in task exited", 1)
 
     # Setup ---------------------------------------------------------------------------------------------------
 
@@ -169,6 +173,14 @@ class FakeECS:
             },
         )
 
+    def list_tasks(self, client, cluster, service=None, desired_status="RUNNING"):
+        self.calls.append(("list_tasks", service))
+        return [arn for arn, task in self.stopped.items() if task["group"] == f"service:{service}"]
+
+    def describe_tasks(self, client, cluster, arns):
+        self.calls.append(("describe_tasks", tuple(arns)))
+        return [self.stopped[arn] for arn in arns if arn in self.stopped]
+
     def _advance(self, service: dict) -> None:
         if service["status"] == "DRAINING":
             self.countdown.setdefault("delete", 2)
@@ -189,6 +201,20 @@ class FakeECS:
             self._event(service, f"(service {service['serviceName']}) has reached a steady state.")
             return
         primary["rolloutState"] = "FAILED"
+        reason, exit_code = self.stop_with
+        arn = f"arn:aws:ecs:eu-west-1:123456789012:task/prod/{next(self.ids):032x}"
+        container = {"name": "web", "lastStatus": "STOPPED"}
+        if exit_code is not None:
+            container["exitCode"] = exit_code
+        self.stopped[arn] = {
+            "taskArn": arn,
+            "taskDefinitionArn": primary["taskDefinition"],
+            "group": f"service:{service['serviceName']}",
+            "lastStatus": "STOPPED",
+            "stoppedReason": reason,
+            "stopCode": "TaskFailedToStart" if exit_code is None else "EssentialContainerExited",
+            "containers": [container],
+        }
         self._event(service, f"(service {service['serviceName']}) (deployment {primary['id']}) deployment failed")
         breaker = service["deploymentConfiguration"].get("deploymentCircuitBreaker", {})
         completed = [d for d in service["deployments"][1:] if d.get("rolloutState") == "COMPLETED"]
@@ -199,7 +225,14 @@ class FakeECS:
 @pytest.fixture
 def ecs(monkeypatch) -> FakeECS:
     fake = FakeECS()
-    for name in ("describe_services", "describe_cluster", "describe_task_definition", *WRITES):
+    for name in (
+        "describe_services",
+        "describe_cluster",
+        "describe_task_definition",
+        "list_tasks",
+        "describe_tasks",
+        *WRITES,
+    ):
         monkeypatch.setattr(api, name, getattr(fake, name))
     return fake
 
@@ -285,6 +318,43 @@ def test_circuit_breaker_rollback_by_ecs_is_a_failure(ecs):
     assert result["rollback_rollout_state"] == "COMPLETED"
     assert ecs.count("update_service") == 1  # the module did not stack a rollback on ECS's
     assert "FAILED" in raised.value.message and "rolled back" in raised.value.message
+
+
+BREAKER = {
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+    "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+}
+
+
+def test_a_failed_rollout_says_why_from_the_stopped_tasks(ecs):
+    ecs.add_web(deploymentConfiguration=BREAKER)
+    ecs.behaviour["web:8"] = ("fail", 2)
+    with pytest.raises(AnsibleECSError) as raised:
+        run(ecs, task_definition="web:8")
+    result = raised.value.kwargs
+    assert result["failure_reason"] == "container web exited 1"
+    assert raised.value.message.endswith("; why: container web exited 1")
+    [task] = result["failure_details"]["stopped_tasks"]
+    assert task["containers"] == [{"name": "web", "exit_code": 1, "reason": None}]
+
+
+def test_a_pull_error_is_the_reason_before_any_exit_code(ecs):
+    pulled = "CannotPullContainerError: failed to resolve ref registry/web:broken: not found"
+    ecs.stop_with = (pulled, None)
+    ecs.add_web(deploymentConfiguration=BREAKER)
+    ecs.behaviour["web:8"] = ("fail", 2)
+    with pytest.raises(AnsibleECSError) as raised:
+        run(ecs, task_definition="web:8")
+    assert raised.value.kwargs["failure_reason"] == pulled
+
+
+def test_a_successful_rollout_reads_no_task(ecs):
+    ecs.add_web()
+    ecs.behaviour["web:8"] = ("complete", 2)
+    result = run(ecs, task_definition="web:8")
+    assert "failure_reason" not in result
+    assert ecs.count("list_tasks") == ecs.count("describe_tasks") == 0
 
 
 def test_ecs_rollback_is_reported_even_when_the_module_may_not_roll_back(ecs):
