@@ -1158,9 +1158,9 @@ completed_at:
   type: str
 failure_reason:
   description:
-    - The most telling reason a failed or rolled-back rollout failed, also at the end of the failure message after C(why:) -
-      a stop reason other than the generic one (C(CannotPullContainerError ...)), else an essential container's exit
-      code with its last log line, else a target's health reason, else the service's last event.
+    - The most telling reason a failed or rolled-back rollout failed, also at the end of the failure message after
+      C(why:) - a stop reason other than the generic one (C(CannotPullContainerError ...)), else an essential
+      container's exit code with its last log line, else a target's health reason, else the service's last event.
     - A successful rollout makes no call for it.
   returned: when the rollout failed
   type: str
