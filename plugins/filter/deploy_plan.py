@@ -16,15 +16,30 @@ def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_imag
         raise AnsibleFilterError(str(error)) from None
 
 
-def _rollout_requests(plans, resolved, force_new_deployment=False):
+def _rollout_requests(plans, resolved, force_new_deployment=False, blocked=None):
     try:
-        return deploy_plan.rollout_requests(plans, resolved, force_new_deployment)
+        return deploy_plan.rollout_requests(plans, resolved, force_new_deployment, blocked)
     except ECSValidationError as error:
         raise AnsibleFilterError(str(error)) from None
 
 
-def _summary(plans, resolved, rolled_out=None):
-    return deploy_plan.summarize(plans, resolved, rolled_out)
+def _task_runs(plans, resolved, phase, run_tasks="changed", rolled_out=None):
+    try:
+        return deploy_plan.task_runs(plans, resolved, phase, run_tasks, rolled_out)
+    except ECSValidationError as error:
+        raise AnsibleFilterError(str(error)) from None
+
+
+def _failed_services(result):
+    return deploy_plan.failed_services(result)
+
+
+def _check_rollbacks(plans, rolled_out, after):
+    return deploy_plan.check_rollbacks(plans, rolled_out, after)
+
+
+def _summary(plans, resolved, rolled_out=None, *, before=None, after=None, put_back=None):
+    return deploy_plan.summarize(plans, resolved, rolled_out, before=before, after=after, put_back=put_back)
 
 
 def _summary_lines(summaries):
@@ -50,6 +65,9 @@ class FilterModule:
         return {
             "deploy_taskdef_requests": _taskdef_requests,
             "deploy_rollout_requests": _rollout_requests,
+            "deploy_task_runs": _task_runs,
+            "deploy_failed_services": _failed_services,
+            "deploy_check_rollbacks": _check_rollbacks,
             "deploy_summary": _summary,
             "deploy_summary_lines": _summary_lines,
             "deploy_failure_headline": _failure_headline,

@@ -146,7 +146,8 @@ class Task:
             task_results.write_logs(self.store, self, self.outcome.lines)
             if self.outcome.seconds is not None:
                 self._exit_due = now + self.outcome.seconds
-            return "running"
+            if self._exit_due is None or now < self._exit_due:
+                return "running"
         if self.last_status == RUNNING and self._exit_due is not None and now >= self._exit_due:
             # An essential container exited: ECS stops the task, and its other containers with it.
             assert self.outcome is not None

@@ -50,12 +50,19 @@ def taskdef_requests(
     ]
 
 
-def rollout_requests(plans: list[dict], resolved: list[dict], force_new_deployment: bool = False) -> list[dict]:
-    """The ``services`` list of ecs_service_rollout: each plan's settings on the task definition it resolved to."""
+def rollout_requests(
+    plans: list[dict], resolved: list[dict], force_new_deployment: bool = False, blocked: list[str] | None = None
+) -> list[dict]:
+    """The ``services`` list of ecs_service_rollout: each plan's settings on the task definition it resolved to.
+
+    ``blocked``: the services (``cluster/name``) whose tasks before the rollout failed; they are not touched.
+    """
     if len(plans) != len(resolved):
         raise ECSValidationError(f"{len(plans)} services planned but {len(resolved)} task definitions resolved")
     requests = []
     for plan, result in zip(plans, resolved):
+        if service_key(plan) in (blocked or []):
+            continue
         request = {key: value for key, value in plan["service"].items() if value is not None}
         request.update(
             cluster=plan["cluster"],
@@ -67,14 +74,170 @@ def rollout_requests(plans: list[dict], resolved: list[dict], force_new_deployme
     return requests
 
 
-def summarize(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | None) -> list[dict]:
+# Release tasks ---------------------------------------------------------------------------------------------
+
+RUN_TASKS_WHEN = ("changed", "always")
+_OVERRIDE_KEYS = ("command", "environment", "cpu", "memory")
+_PLACEMENT_OPTIONS = ("network_configuration", "launch_type", "capacity_provider_strategy", "platform_version")
+
+
+def service_key(plan: dict) -> str:
+    """``cluster/name``: a service's key among the runs' groups and the blocked services."""
+    return f"{plan['cluster']}/{plan['name']}"
+
+
+def task_runs(
+    plans: list[dict],
+    resolved: list[dict],
+    phase: str,
+    run_tasks: str = "changed",
+    rolled_out: list[dict] | None = None,
+) -> list[dict]:
+    """The ``runs`` of ecs_task_run for one phase of the release, every service together.
+
+    Args:
+        phase: ``before`` (run_before_deploy: on the revision about to be released, before the service is touched)
+            or ``after`` (run_after_deploy: once the rollout completed or reached ``deploy_wait_until``).
+        run_tasks: ``changed`` runs a service's tasks only when its revision (or, after, the service) changed;
+            ``always`` runs them on every deploy.
+        rolled_out: ecs_service_rollout's ``results`` (phase ``after``): a service that failed or rolled back runs
+            no task after.
+    """
+    if phase not in ("before", "after"):
+        raise ECSValidationError(f"task runs: phase must be before or after, got {phase!r}")
+    if run_tasks not in RUN_TASKS_WHEN:
+        raise ECSValidationError(f"deploy_run_tasks must be one of {', '.join(RUN_TASKS_WHEN)}, got {run_tasks!r}")
+    rollouts = {(item.get("cluster"), _service_name(item)): item for item in rolled_out or []}
+    runs = []
+    for plan, taskdef in zip(plans, resolved):
+        tasks = plan.get("run_before_deploy" if phase == "before" else "run_after_deploy") or []
+        if not tasks:
+            continue
+        moved = taskdef["task_definition_arn"] != taskdef.get("live_task_definition_arn")
+        if phase == "after":
+            rollout = rollouts.get((plan["cluster"], plan["name"]))
+            if rollout is None or rollout.get("failed") or rollout.get("rolled_back"):
+                continue
+            moved = moved or bool(rollout.get("changed"))
+        if not moved and run_tasks != "always":
+            continue
+        runs += [_run_of(plan, taskdef, task) for task in tasks]
+    return runs
+
+
+def _run_of(plan: dict, taskdef: dict, task: dict) -> dict:
+    override = {"name": task["container"]}
+    override.update({key: task[key] for key in _OVERRIDE_KEYS if task.get(key) not in (None, [])})
+    run = {
+        "name": task["name"],
+        "group": service_key(plan),
+        "cluster": plan["cluster"],
+        "task_definition": taskdef["task_definition_arn"],
+        "count": task.get("count", 1),
+        "container_overrides": [override],
+        "started_by": f"driftless.ecs/{plan['name']}/{task['name']}",
+    }
+    if taskdef.get("live_task_definition_arn"):
+        # The service exists: its network and launch settings by default.
+        run["service"] = plan["name"]
+    declared = plan.get("service") or {}
+    run.update({option: declared[option] for option in _PLACEMENT_OPTIONS if declared.get(option) is not None})
+    return run
+
+
+def task_outcomes(result: dict | None, phase: str) -> dict[str, list[dict]]:
+    """ecs_task_run's result (a failed one too), by service: each run's phase, name, status, duration, exit codes."""
+    found: dict[str, list[dict]] = {}
+    for run in (result or {}).get("runs") or []:
+        exits = {
+            container["name"]: container.get("exit_code")
+            for task in run.get("tasks") or []
+            for container in task.get("containers") or []
+            if container.get("essential", True)
+        }
+        found.setdefault(run.get("group") or "", []).append(
+            {
+                "phase": phase,
+                "name": run.get("name"),
+                "status": run.get("status"),
+                "duration": run.get("duration"),
+                "exit_codes": exits,
+                "message": run.get("message"),
+                "log_lines": _failed_lines(run) if run.get("status") != "succeeded" else [],
+            }
+        )
+    return found
+
+
+def _failed_lines(run: dict) -> list[str]:
+    for task in run.get("tasks") or []:
+        for container in task.get("containers") or []:
+            if container.get("exit_code") not in (0,) and container.get("log_lines"):
+                return list(container["log_lines"])
+    return []
+
+
+def failed_services(result: dict | None) -> list[str]:
+    """The services (``cluster/name``) with a run that did not succeed."""
+    return sorted(
+        {
+            run.get("group") or ""
+            for run in (result or {}).get("runs") or []
+            if run.get("status") in ("failed", "timed_out", "not_run")
+        }
+    )
+
+
+def check_rollbacks(plans: list[dict], rolled_out: list[dict] | None, after: dict | None) -> dict:
+    """How to put back the services whose tasks after the rollout failed.
+
+    Returns:
+        ``{"stop": [{cluster, service}], "rollout": [{cluster, service, task_definition}]}``: a blue/green, linear or
+        canary deployment still running (its bake time) is stopped with a rollback; any other service is rolled out
+        to the revision it ran before.
+    """
+    failed = failed_services(after)
+    rollouts = {(item.get("cluster"), _service_name(item)): item for item in rolled_out or []}
+    stop, rollout = [], []
+    for plan in plans:
+        if service_key(plan) not in failed:
+            continue
+        result = rollouts.get((plan["cluster"], plan["name"])) or {}
+        if result.get("service_deployment_arn") and result.get("status") in RUNNING_STATUSES:
+            stop.append({"cluster": plan["cluster"], "service": plan["name"]})
+        elif result.get("previous_task_definition_arn"):
+            rollout.append(
+                {
+                    "cluster": plan["cluster"],
+                    "service": plan["name"],
+                    "task_definition": result["previous_task_definition_arn"],
+                }
+            )
+    return {"stop": stop, "rollout": rollout}
+
+
+def summarize(
+    plans: list[dict],
+    resolved: list[dict],
+    rolled_out: list[dict] | None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    put_back: list[str] | None = None,
+) -> list[dict]:
     """One summary per service: old and new image, old and new revision, outcome and duration.
 
     Args:
         plans: the service plans.
         resolved: ecs_taskdef_live's ``results``.
         rolled_out: ecs_service_rollout's ``results`` (also present when it failed), or None if it never ran.
+        before: ecs_task_run's result for run_before_deploy (a failed one too), or None.
+        after: ecs_task_run's result for run_after_deploy, or None.
+        put_back: the services (``cluster/name``) rolled back because a task after the rollout failed.
     """
+    outcomes = task_outcomes(before, "before")
+    for key, runs in task_outcomes(after, "after").items():
+        outcomes.setdefault(key, []).extend(runs)
     rollouts = {(result.get("cluster"), _service_name(result)): result for result in rolled_out or []}
     summaries = []
     for plan, taskdef in zip(plans, resolved):
@@ -97,13 +260,34 @@ def summarize(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | 
             "rolled_back": bool(rollout.get("rolled_back")),
             "deployment_id": rollout.get("deployment_id"),
             "rollout_state": rollout.get("rollout_state"),
-            "message": _without_list_label(rollout.get("msg")),
+            "message": _without_reason(_without_list_label(rollout.get("msg")), rollout.get("failure_reason")),
             "put_back": rollout.get("put_back"),
             "duration": rollout.get("duration"),
+            "failure_reason": rollout.get("failure_reason"),
         }
         summary.update(native_deployment(plan, rollout))
+        summary["tasks"] = outcomes.get(service_key(plan), [])
+        _with_task_failures(summary, service_key(plan) in (put_back or []))
         summaries.append(summary)
     return summaries
+
+
+def _with_task_failures(summary: dict, put_back: bool) -> None:
+    """A failed task decides the service's outcome and message: the rollout was never started, or it was undone."""
+    failed = next((task for task in summary["tasks"] if task["status"] not in ("succeeded",)), None)
+    if failed is None:
+        return
+    what = f"{'run_before_deploy' if failed['phase'] == 'before' else 'run_after_deploy'} {failed['name']}"
+    detail = failed.get("message") or failed["status"]
+    if failed["phase"] == "before":
+        summary["outcome"] = "failed"
+        summary["message"] = f"{what} failed, the service was not touched: {detail}"
+    elif put_back:
+        summary["outcome"] = "rolled back"
+        summary["message"] = f"{what} failed, the service was rolled back: {detail}"
+    else:
+        summary["outcome"] = "failed"
+        summary["message"] = f"{what} failed, the service was left on the new revision: {detail}"
 
 
 _LIST_LABEL = re.compile(r"^services\[\d+\] \([^)]*\): ")
@@ -112,6 +296,14 @@ _LIST_LABEL = re.compile(r"^services\[\d+\] \([^)]*\): ")
 def _without_list_label(message: str | None) -> str | None:
     """A list-mode item's message without its ``services[0] (cluster/service): `` label: the line names both."""
     return _LIST_LABEL.sub("", message) if message else message
+
+
+def _without_reason(message: str | None, reason: str | None) -> str | None:
+    """The rollout's message without its closing ``; why: ...``: the line names the reason first, once."""
+    suffix = f"; why: {reason}"
+    if message and reason and message.endswith(suffix):
+        return message[: -len(suffix)]
+    return message
 
 
 def failure_headline(summaries: list[dict], failure: str) -> str:
@@ -233,6 +425,9 @@ def summary_lines(summaries: list[dict]) -> list[str]:
         state = item["outcome"]
         if state == "deploying" and item.get("lifecycle_stage"):
             state += f" (reached {item['lifecycle_stage']})"
+        if item.get("failure_reason"):
+            # The one telling reason first: "rolled back: CannotPullContainerError: ... not found".
+            state += f": {item['failure_reason']}"
         line = f"{item['cluster']}/{item['service']}: {state}; {item['container']} {image_text}; {revision}"
         if item.get("strategy") in TRAFFIC_SHIFT_STRATEGIES:
             line += native_line(item)
@@ -243,10 +438,23 @@ def summary_lines(summaries: list[dict]) -> list[str]:
         if item.get("put_back"):
             back = item["put_back"]
             line += f"; put back with the others (all_or_nothing): {back['action']}, {back['outcome']}"
+        if item.get("tasks"):
+            line += "; tasks: " + ", ".join(_task_word(task) for task in item["tasks"])
         if item["message"]:
             line += f" ({item['message']})"
         lines.append(line)
     return lines
+
+
+def _task_word(task: dict) -> str:
+    """``migrate ok 12.0 s`` or ``smoke exit 1`` or ``migrate timed out``."""
+    duration = f" {task['duration']:.1f} s" if task.get("duration") is not None else ""
+    if task["status"] == "succeeded":
+        return f"{task['name']} ok{duration}"
+    codes = [str(code) for code in (task.get("exit_codes") or {}).values() if code not in (None, 0)]
+    if task["status"] == "failed" and codes:
+        return f"{task['name']} exit {'/'.join(codes)}{duration}"
+    return f"{task['name']} {task['status'].replace('_', ' ')}{duration}"
 
 
 def native_line(item: dict) -> str:
