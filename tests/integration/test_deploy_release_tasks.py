@@ -81,11 +81,11 @@ def _inventory(tmp_path: Path, services: list[dict]) -> Path:
     return path
 
 
-def _deploy(sandbox, inventory: Path, **variables) -> subprocess.CompletedProcess:
+def _deploy(sandbox, inventory: Path, *args: str, **variables) -> subprocess.CompletedProcess:
     extra = {"deploy_verify": False, "deploy_poll_interval": 0.2, "deploy_wait_timeout": 120, **variables}
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "driftless.ecs.deploy", "-i", str(inventory)]
     return subprocess.run(
-        [*command, "-e", "target=prod", "-e", json.dumps(extra)],
+        [*command, "-e", "target=prod", "-e", json.dumps(extra), *args],
         env=ansible_playbook_env(sandbox),
         capture_output=True,
         text=True,
@@ -124,6 +124,14 @@ def test_migrations_run_before_the_rollout_and_a_failed_one_leaves_its_service_u
     assert release.calls().get("ecs:RunTask", 0) == calls
     assert re.search(r"release-prod\s+: ok=\d+\s+changed=0 ", again.stdout), again.stdout[-3000:]
 
+    # Check mode names the migrations a deploy would run, and starts none.
+    new = {"app": "registry.example/{}:2.0"}
+    images = {name: {"app": new["app"].format(name)} for name in SERVICES}
+    preview = _deploy(release, inventory, "--check", deploy_service_images=images)
+    assert preview.returncode == 0, preview.stdout[-4000:]
+    assert f"Would run before the rollout: {CLUSTER}/api migrate, {CLUSTER}/billing migrate" in preview.stdout
+    assert release.calls().get("ecs:RunTask", 0) == calls
+
     # api's migration of 2.0 fails: api is not touched, the others are released.
     _results(
         release,
@@ -138,8 +146,6 @@ def test_migrations_run_before_the_rollout_and_a_failed_one_leaves_its_service_u
         ],
     )
     updates = _updates(release)
-    new = {"app": "registry.example/{}:2.0"}
-    images = {name: {"app": new["app"].format(name)} for name in SERVICES}
     failed = _deploy(release, inventory, deploy_service_images=images)
     assert failed.returncode != 0
     assert _running_image(release, "api") == "registry.example/api:1.0"

@@ -214,7 +214,14 @@ def _start_next(client: Any, members: list[Run], active: list[Run], clock: Clock
     if pending is None:
         return
     pending.started = clock.now()
-    started = api.run_task(client, pending.request)
+    try:
+        started = api.run_task(client, pending.request)
+    except AnsibleECSError as error:
+        # ECS refused to start it (a bad subnet, no container instance): this run fails with ECS's reason, and the
+        # other groups go on.
+        pending.status = FAILED
+        pending.message = f"{pending.options['name']}: ECS could not start the task: {error.message}"
+        return
     pending.task_arns = [task["taskArn"] for task in started["tasks"]]
     if started["failures"] or not pending.task_arns:
         reasons = ", ".join(
