@@ -125,3 +125,33 @@ def test_deploy_role_on_a_blue_green_service(clean_sandbox, tmp_path):
     # Traffic went back to blue, where the new revision runs this time.
     assert "; traffic it-bg-web 100 / it-bg-web-g 0" in line, line
     assert (item["outcome"], json.loads(report.read_text())["failed"]) == ("deploying", False)
+
+
+def test_a_check_that_fails_during_the_bake_time_stops_the_deployment_with_a_rollback_when_asked(clean_sandbox):
+    clean_sandbox.control("clock", {"minute_seconds": 0.05})
+    clean_sandbox.control(
+        "task-results", {"results": [{"match": {"command": "bin/smoke"}, "exit_code": 3, "seconds": 0.1}]}
+    )
+    network = _setup(clean_sandbox)
+    # A 5-minute bake time of 10 s: the check runs while it lasts.
+    clean_sandbox.control("clock", {"minute_seconds": 2})
+    checked = {**network, "deploy_wait_until": "BAKE_TIME", "it_after": [{"name": "smoke", "command": ["bin/smoke"]}]}
+
+    kept = run_playbook(
+        clean_sandbox, "deploy_role_blue_green.yml", {**checked, "deploy_image": "public.ecr.aws/nginx/nginx:1.28"}
+    )
+    assert kept.rc != 0
+    line = _summary_line(kept.output)
+    assert "run_after_deploy smoke failed, the service was left on the new revision" in line, line
+    assert clean_sandbox.calls().get("ecs:StopServiceDeployment", 0) == 0
+
+    stopped = run_playbook(
+        clean_sandbox,
+        "deploy_role_blue_green.yml",
+        {**checked, "deploy_image": "public.ecr.aws/nginx/nginx:1.29", "deploy_rollback_on_check_failure": True},
+    )
+    assert stopped.rc != 0
+    line = _summary_line(stopped.output)
+    assert line.startswith("it-bg/web: rolled back"), line
+    assert "run_after_deploy smoke failed, the service was rolled back" in line, line
+    assert clean_sandbox.calls().get("ecs:StopServiceDeployment", 0) == 1
