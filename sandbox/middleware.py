@@ -22,7 +22,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.test import run_wsgi_app
 
 from sandbox import ecs, protocols
-from sandbox.ecs import task_results
+from sandbox.ecs import targets, task_results
 from sandbox.protocols import ApiCall
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -210,6 +210,7 @@ class SandboxMiddleware:
         with ecs.LOCK:
             moto_api_backend.reset()
             ecs.SETTINGS.reset()
+            targets.reset()
         self.throttle.configure({})
         self.faults.clear()
         self.calls.clear()

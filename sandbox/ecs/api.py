@@ -15,7 +15,7 @@ from moto.core.utils import camelcase_to_underscores
 from moto.ecs.models import Cluster
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from sandbox.ecs import service_deployments, services, taskdefs, tasks
+from sandbox.ecs import service_deployments, services, targets, taskdefs, tasks
 from sandbox.ecs.errors import EcsError, invalid_parameter
 from sandbox.ecs.state import LOCK, EcsStore, store_for
 
@@ -172,4 +172,5 @@ def install() -> None:
         setattr(EC2ContainerServiceResponse, name, _method(handler, getattr(EC2ContainerServiceResponse, name)))
     EC2ContainerServiceResponse.delete_cluster = _delete_cluster(EC2ContainerServiceResponse.delete_cluster)
     Cluster.__init__ = _complete_clusters(Cluster.__init__)
+    targets.install()
     _installed = True

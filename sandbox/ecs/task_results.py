@@ -48,6 +48,8 @@ class Outcome:
     exit_codes: dict[str, int] = field(default_factory=dict)
     stopped_reason: str = ESSENTIAL_EXITED
     lines: dict[str, list[str]] = field(default_factory=dict)
+    # "health": "unhealthy": the task runs, its targets fail their health checks, and ECS stops it after ``seconds``.
+    unhealthy: bool = False
 
 
 def validate(results: Any) -> list[dict[str, Any]]:
@@ -58,7 +60,7 @@ def validate(results: Any) -> list[dict[str, Any]]:
     for index, rule in enumerate(results):
         if not isinstance(rule, dict) or not isinstance(rule.get("match", {}), dict):
             raise ValueError(f"results[{index}] must be a mapping with a match mapping")
-        unknown = set(rule) - {"match", "exit_code", "seconds", "log", "stopped_reason"}
+        unknown = set(rule) - {"match", "exit_code", "seconds", "log", "stopped_reason", "health"}
         unknown |= {f"match.{key}" for key in set(rule.get("match") or {}) - {"image", "command"}}
         if unknown:
             raise ValueError(f"results[{index}]: unknown keys {', '.join(sorted(unknown))}")
@@ -66,6 +68,8 @@ def validate(results: Any) -> list[dict[str, Any]]:
             raise ValueError(f"results[{index}].exit_code must be an integer")
         if float(rule.get("seconds", 0)) < 0:
             raise ValueError(f"results[{index}].seconds must not be negative")
+        if rule.get("health", "healthy") not in ("healthy", "unhealthy"):
+            raise ValueError(f"results[{index}].health must be healthy or unhealthy")
         if not all(isinstance(line, str) for line in rule.get("log") or []):
             raise ValueError(f"results[{index}].log must be a list of strings")
         checked.append(dict(rule))
@@ -96,6 +100,7 @@ def outcome_for(task: Task) -> Outcome:
                 outcome.exit_codes[container["name"]] = int(rule.get("exit_code", 0))
                 outcome.stopped_reason = rule.get("stopped_reason") or ESSENTIAL_EXITED
                 outcome.lines[container["name"]] = list(rule.get("log") or [])
+                outcome.unhealthy = rule.get("health") == "unhealthy"
                 return outcome
     return outcome
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sandbox.ecs import capacity, task_results
+from sandbox.ecs import capacity, targets, task_results
 from sandbox.ecs.errors import cluster_not_found, invalid_parameter
 from sandbox.ecs.state import EcsStore, epoch, monotonic, paginate, settings, utcnow
 from sandbox.ecs.taskdefs import TaskDefinition, resolve_for_service
@@ -111,6 +111,7 @@ class Task:
         if self._stop_due is not None:
             if now >= self._stop_due:
                 self._finish(self.stopped_reason or "", self.stop_code or "ServiceSchedulerInitiated", 0)
+                targets.stopped(self.store, self, failed=False)
                 return "stopped"
             return None
         if self.last_status == PROVISIONING and now >= self._pending_due:
@@ -125,6 +126,7 @@ class Task:
                 self.desired_status = STOPPED
                 self.stopping_at = utcnow()
                 self._finish(ESSENTIAL_EXITED, "EssentialContainerExited", 1)
+                targets.stopped(self.store, self, failed=True)
                 return "failed"
             unpulled = next(
                 (
@@ -144,6 +146,7 @@ class Task:
             self.version += 1
             self.outcome = task_results.outcome_for(self)
             task_results.write_logs(self.store, self, self.outcome.lines)
+            targets.register(self.store, self)
             if self.outcome.seconds is not None:
                 self._exit_due = now + self.outcome.seconds
             if self._exit_due is None or now < self._exit_due:
@@ -154,8 +157,16 @@ class Task:
             self.desired_status = STOPPED
             self.stopping_at = utcnow()
             worst = max(self.outcome.exit_codes.values(), default=0)
-            self._finish(self.outcome.stopped_reason, "EssentialContainerExited", worst)
-            return "failed" if worst else "stopped"
+            failed = bool(worst) or self.outcome.unhealthy
+            if self.outcome.unhealthy and (groups := targets.target_groups(self.store, self)):
+                # ECS stops a task whose targets fail their health checks, and says so.
+                self._finish(
+                    f"Task failed ELB health checks in (target-group {groups[0]})", "ServiceSchedulerInitiated", 143
+                )
+            else:
+                self._finish(self.outcome.stopped_reason, "EssentialContainerExited", worst)
+            targets.stopped(self.store, self, failed=failed)
+            return "failed" if failed else "stopped"
         return None
 
     def request_stop(self, reason: str, stop_code: str) -> bool:
@@ -258,6 +269,8 @@ class Task:
                 container["reason"] = "Essential container exited with code 1"
             if self.outcome is not None and self._exit_due is not None:
                 container["exitCode"] = self.outcome.exit_codes.get(definition["name"], 0)
+                if self.outcome.unhealthy and self.stop_code == "ServiceSchedulerInitiated":
+                    container["exitCode"] = 143  # stopped by ECS: SIGTERM
         return container
 
     def _attachments(self) -> list[dict[str, Any]]:
@@ -266,12 +279,13 @@ class Task:
             return []
         status = {PROVISIONING: "PRECREATED", PENDING: "ATTACHED", RUNNING: "ATTACHED"}.get(self.last_status, "DELETED")
         subnet = (config.get("subnets") or [""])[0]
-        details = [{"name": "subnetId", "value": subnet}, {"name": "privateIPv4Address", "value": self._private_ip()}]
+        details = [{"name": "subnetId", "value": subnet}, {"name": "privateIPv4Address", "value": self.private_ip}]
         return [
             {"id": str(uuid.UUID(self.id)), "type": "ElasticNetworkInterface", "status": status, "details": details}
         ]
 
-    def _private_ip(self) -> str:
+    @property
+    def private_ip(self) -> str:
         raw = int(self.id[:4], 16)
         return f"10.0.{raw // 256 % 256}.{raw % 254 + 1}"
 

@@ -213,3 +213,31 @@ def test_a_failed_rollout_names_the_pull_error_or_the_exit_code_and_last_log_lin
     line = next(line for line in crashed.stdout.splitlines() if f"{CLUSTER}/web: rolled back" in line)
     assert "rolled back: container app exited 1: " in line and "KeyError: 'DATABASE_URL'" in line, line
     assert line.count("DATABASE_URL") == 1, line  # the reason is said once
+
+
+def test_a_failed_rollout_behind_a_load_balancer_names_the_failed_health_checks(release, tmp_path):
+    ec2, elbv2 = client(release, "ec2"), client(release, "elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.81.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.81.1.0/24")["Subnet"]["SubnetId"]
+    group = elbv2.create_target_group(Name="it-release-web", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")[
+        "TargetGroups"
+    ][0]["TargetGroupArn"]
+    service = _service("web")
+    service.pop("run_before_deploy")
+    service["task_definition"].update(
+        networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512"
+    )
+    service["task_definition"]["containerDefinitions"][0]["portMappings"] = [{"containerPort": 8080}]
+    service["service"].update(
+        launch_type="FARGATE",
+        network_configuration={"subnets": [subnet]},
+        load_balancers=[{"target_group_arn": group, "container_name": "app", "container_port": 8080}],
+        health_check_grace_period_seconds=0,
+    )
+    inventory = _inventory(tmp_path, [service])
+    assert _deploy(release, inventory).returncode == 0
+    _results(release, [{"match": {"image": "registry.example/web:5.0"}, "health": "unhealthy", "seconds": 0}])
+    sick = _deploy(release, inventory, deploy_service_images={"web": {"app": "registry.example/web:5.0"}})
+    assert sick.returncode != 0
+    line = next(line for line in sick.stdout.splitlines() if f"{CLUSTER}/web: rolled back" in line)
+    assert f"rolled back: Task failed ELB health checks in (target-group {group})" in line, line

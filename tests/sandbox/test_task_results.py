@@ -124,3 +124,56 @@ def test_bad_rules_are_refused(sandbox: SandboxProcess, body):
         sandbox.post("task-results", body)
     assert refused.value.code == 400
     assert sandbox.request("GET", "task-results") == {"results": []}
+
+
+def _behind_a_target_group(aws, ecs, cluster, network, image: str) -> str:
+    vpc = aws("ec2").describe_subnets(SubnetIds=network["awsvpcConfiguration"]["subnets"])["Subnets"][0]["VpcId"]
+    group = aws("elbv2").create_target_group(Name="shop", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")[
+        "TargetGroups"
+    ][0]["TargetGroupArn"]
+    ecs.register_task_definition(
+        family="shop",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": image, "portMappings": [{"containerPort": 8080}]}],
+    )
+    ecs.create_service(
+        cluster=cluster,
+        serviceName="shop",
+        taskDefinition="shop",
+        desiredCount=1,
+        launchType="FARGATE",
+        networkConfiguration=network,
+        loadBalancers=[{"targetGroupArn": group, "containerName": "app", "containerPort": 8080}],
+    )
+    return group
+
+
+def test_a_running_service_task_is_a_healthy_target(aws, ecs, cluster, network):
+    group = _behind_a_target_group(aws, ecs, cluster, network, "registry.example/shop:1")
+
+    def registered():
+        return aws("elbv2").describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
+
+    (target,) = wait_for(registered, what="the task's target")
+    assert target["Target"]["Port"] == 8080
+    assert target["TargetHealth"]["State"] == "healthy"
+
+
+def test_tasks_whose_targets_fail_their_health_checks_are_stopped_and_reported_unhealthy(
+    sandbox: SandboxProcess, aws, ecs, cluster, network
+):
+    sandbox.post("task-results", {"results": [{"match": {"image": "*:sick"}, "health": "unhealthy", "seconds": 0.1}]})
+    group = _behind_a_target_group(aws, ecs, cluster, network, "registry.example/shop:sick")
+
+    def stopped():
+        arns = ecs.list_tasks(cluster=cluster, serviceName="shop", desiredStatus="STOPPED")["taskArns"]
+        return ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else None
+
+    task = wait_for(stopped, what="a stopped task")[0]
+    assert task["stoppedReason"] == f"Task failed ELB health checks in (target-group {group})"
+    health = aws("elbv2").describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
+    unhealthy = [item["TargetHealth"] for item in health if item["TargetHealth"]["State"] == "unhealthy"]
+    assert unhealthy and unhealthy[0]["Reason"] == "Target.FailedHealthChecks"
