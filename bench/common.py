@@ -10,9 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import boto3
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
-from sandbox.launcher import REPO_ROOT, Sandbox, start_sandbox
+from sandbox.launcher import AWS_TEST_ENV, REPO_ROOT, Sandbox, start_sandbox
 
 # The checkout on a collections path, as `make bench` links it (the Makefile's DEV_COLLECTIONS): playbooks and the
 # in-process engine benchmarks resolve driftless.ecs from the working tree.
@@ -21,7 +22,18 @@ if not (Path(COLLECTIONS_ROOT) / "ansible_collections" / "driftless" / "ecs").ex
     raise SystemExit(f"{COLLECTIONS_ROOT} does not link the checkout: run the benchmarks with `make bench`")
 _AnsibleCollectionFinder(paths=[COLLECTIONS_ROOT])._install()
 
-__all__ = ["COLLECTIONS_ROOT", "Sandbox", "ecs_calls", "run_playbook", "start_sandbox"]
+__all__ = ["COLLECTIONS_ROOT", "Sandbox", "aws_client", "ecs_calls", "run_playbook", "start_sandbox"]
+
+
+def aws_client(sandbox: Sandbox, service: str):
+    """A boto3 client of ``service`` on the sandbox, in us-east-1, with the sandbox's test credentials."""
+    return boto3.client(
+        service,
+        endpoint_url=sandbox.url,
+        region_name="us-east-1",
+        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
+    )
 
 
 def ecs_calls(calls: dict) -> dict[str, int]:

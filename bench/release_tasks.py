@@ -14,10 +14,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import boto3
-
-from bench.common import run_playbook, start_sandbox
-from sandbox.launcher import AWS_TEST_ENV
+from bench.common import aws_client, run_playbook, start_sandbox
 
 MIGRATION_SECONDS = 3.0
 POLL_INTERVAL = 1.0
@@ -68,21 +65,11 @@ def _variables(name: str, migrate: bool, image: str) -> dict:
     }
 
 
-def _client(sandbox, service: str):
-    return boto3.client(
-        service,
-        endpoint_url=sandbox.url,
-        region_name="us-east-1",
-        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
-    )
-
-
 def main() -> None:
     sandbox = start_sandbox(["--task-start-delay", "0.5", "--ec2-capacity", "unlimited"])
     try:
-        _client(sandbox, "ecs").create_cluster(clusterName="bench-release")
-        _client(sandbox, "logs").create_log_group(logGroupName="/ecs/bench-release")
+        aws_client(sandbox, "ecs").create_cluster(clusterName="bench-release")
+        aws_client(sandbox, "logs").create_log_group(logGroupName="/ecs/bench-release")
         sandbox.control(
             "task-results",
             {

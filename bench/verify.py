@@ -16,10 +16,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import boto3
-
-from bench.common import run_playbook, start_sandbox
-from sandbox.launcher import AWS_TEST_ENV
+from bench.common import aws_client, run_playbook, start_sandbox
 
 SERVICES = 20
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -38,16 +35,6 @@ DEPLOY = """
   roles:
     - role: driftless.ecs.deploy
 """
-
-
-def _client(sandbox, service: str):
-    return boto3.client(
-        service,
-        endpoint_url=sandbox.url,
-        region_name="us-east-1",
-        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
-    )
 
 
 def _service(index: int) -> dict:
@@ -75,8 +62,8 @@ def _service(index: int) -> dict:
 
 
 def _prepare(sandbox) -> None:
-    _client(sandbox, "ecs").create_cluster(clusterName="bench-verify")
-    ecr, iam, ssm, logs = (_client(sandbox, name) for name in ("ecr", "iam", "ssm", "logs"))
+    aws_client(sandbox, "ecs").create_cluster(clusterName="bench-verify")
+    ecr, iam, ssm, logs = (aws_client(sandbox, name) for name in ("ecr", "iam", "ssm", "logs"))
     for index in range(SERVICES):
         name = f"api-{index}"
         ecr.create_repository(repositoryName=f"bench/{name}")
