@@ -7,8 +7,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import deploy_plan
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
 
+@with_plain_arguments
 def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_images=None, force_bootstrap_image=False):
     try:
         return deploy_plan.taskdef_requests(plans, deploy_image, deploy_images, service_images, force_bootstrap_image)
@@ -16,6 +18,7 @@ def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_imag
         raise AnsibleFilterError(str(error)) from None
 
 
+@with_plain_arguments
 def _rollout_requests(plans, resolved, force_new_deployment=False, blocked=None):
     try:
         return deploy_plan.rollout_requests(plans, resolved, force_new_deployment, blocked)
@@ -23,6 +26,7 @@ def _rollout_requests(plans, resolved, force_new_deployment=False, blocked=None)
         raise AnsibleFilterError(str(error)) from None
 
 
+@with_plain_arguments
 def _task_runs(plans, resolved, phase, run_tasks="changed", rolled_out=None):
     try:
         return deploy_plan.task_runs(plans, resolved, phase, run_tasks, rolled_out)
@@ -30,32 +34,39 @@ def _task_runs(plans, resolved, phase, run_tasks="changed", rolled_out=None):
         raise AnsibleFilterError(str(error)) from None
 
 
+@with_plain_arguments
 def _failed_services(result):
     return deploy_plan.failed_services(result)
 
 
+@with_plain_arguments
 def _check_rollbacks(plans, rolled_out, after):
     return deploy_plan.check_rollbacks(plans, rolled_out, after)
 
 
+@with_plain_arguments
 def _summary(plans, resolved, rolled_out=None, *, before=None, after=None, put_back=None):
     return deploy_plan.summarize(plans, resolved, rolled_out, before=before, after=after, put_back=put_back)
 
 
+@with_plain_arguments
 def _summary_lines(summaries):
     return deploy_plan.summary_lines(summaries)
 
 
+@with_plain_arguments
 def _failure_headline(summaries, failure):
     return deploy_plan.failure_headline(summaries, failure)
 
 
+@with_plain_arguments
 def _service_deployment_summary(result, environment, plan, action, *, check_mode=False, failure=None):
     return deploy_plan.service_deployment_summary(
         result, environment, plan, action, check_mode=check_mode, failure=failure
     )
 
 
+@with_plain_arguments
 def _service_deployment_line(summary):
     return deploy_plan.service_deployment_line(summary)
 

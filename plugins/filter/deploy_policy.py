@@ -103,9 +103,11 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.policy import deploy_policy
 
 
+@with_plain_arguments
 def _deploy_policy(
     plans,
     region,

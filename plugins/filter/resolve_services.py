@@ -55,8 +55,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
 
+@with_plain_arguments
 def _resolve_services(services, account_id, partition="aws", file_contents=None, only=None):
     try:
         return resolve_services(services, str(account_id), partition, file_contents, only or None)

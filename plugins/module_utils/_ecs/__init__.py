@@ -13,6 +13,7 @@ Foundation (pure, no botocore):
   diff.py                differences between two canonical documents
   images.py              image references
   args.py                every module's argument spec, from shared fragments
+  plain.py               Ansible's lazy template values as plain data, for the filter plugins
 Knowledge (pure, no botocore):
   shapes.py              typing a document through a botocore request shape, unknown fields named
   taskdef_input.py       a task definition in any shape users keep (request, described, CLI answer)
