@@ -10,6 +10,7 @@ Foundation (pure, no botocore):
   vocabulary.py          strategies, rollout states, service deployment statuses and stages, name patterns, ARNs
   tags.py                ECS tags as a dict, as a list, and what to tag and untag
   waiting.py             the Clock and the one polling loop
+  parallel.py            independent reads side by side, eight at a time
   diff.py                differences between two canonical documents
   images.py              image references
   args.py                every module's argument spec, from shared fragments

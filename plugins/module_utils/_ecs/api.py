@@ -26,6 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from .exceptions import AnsibleECSError
+from .parallel import in_parallel
 from .vocabulary import family_of
 
 # amazon.aws retries the generic throttling codes only; ECS answers with its own code.
@@ -146,21 +147,27 @@ def describe_cluster(client: Any, cluster: str) -> dict | None:
     return None
 
 
-@ECSErrorHandler.list_error_handler("describe services", default_value=[])
-@RETRY_SAFE
 def describe_services(client: Any, cluster: str, services: list[str]) -> list[dict]:
-    """Describe services in batches of ten, the most DescribeServices takes.
+    """Describe services in batches of ten, the most DescribeServices takes, several batches at a time.
 
     Returns:
         The services found, in no particular order. Missing ones are absent (INACTIVE ones are returned:
         callers decide what INACTIVE means to them).
     """
-    found: list[dict] = []
-    for start in range(0, len(services), DESCRIBE_SERVICES_BATCH):
-        batch = services[start : start + DESCRIBE_SERVICES_BATCH]
-        response = client.describe_services(cluster=cluster, services=batch, include=["TAGS"])
-        found.extend(response.get("services", []))
-    return found
+    batches = [
+        services[start : start + DESCRIBE_SERVICES_BATCH] for start in range(0, len(services), DESCRIBE_SERVICES_BATCH)
+    ]
+    return [
+        service
+        for found in in_parallel(lambda batch: _describe_services(client, cluster, batch), batches)
+        for service in found
+    ]
+
+
+@ECSErrorHandler.list_error_handler("describe services", default_value=[])
+@RETRY_SAFE
+def _describe_services(client: Any, cluster: str, batch: list[str]) -> list[dict]:
+    return client.describe_services(cluster=cluster, services=batch, include=["TAGS"]).get("services", [])
 
 
 def describe_service(client: Any, cluster: str, service: str) -> dict | None:
@@ -270,28 +277,42 @@ def list_service_deployments(client: Any, cluster: str, service: str, statuses: 
         kwargs["nextToken"] = response["nextToken"]
 
 
+def describe_service_deployments(client: Any, arns: list[str]) -> list[dict]:
+    """Describe service deployments by ARN, twenty a call, several calls at a time. Unknown ARNs are left out."""
+    batches = [
+        arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
+        for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH)
+    ]
+    return [
+        item
+        for found in in_parallel(lambda batch: _describe_service_deployments(client, batch), batches)
+        for item in found
+    ]
+
+
 @ECSErrorHandler.list_error_handler("describe service deployments", default_value=[])
 @RETRY_SAFE
-def describe_service_deployments(client: Any, arns: list[str]) -> list[dict]:
-    """Describe service deployments by ARN, twenty a call. Unknown ARNs are left out (see ``failures``)."""
-    found: list[dict] = []
-    for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH):
-        batch = arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
-        response = client.describe_service_deployments(serviceDeploymentArns=batch)
-        found.extend(response.get("serviceDeployments", []))
-    return found
+def _describe_service_deployments(client: Any, batch: list[str]) -> list[dict]:
+    return client.describe_service_deployments(serviceDeploymentArns=batch).get("serviceDeployments", [])
+
+
+def describe_service_revisions(client: Any, arns: list[str]) -> list[dict]:
+    """Describe service revisions by ARN, twenty a call, several calls at a time. Unknown ARNs are left out."""
+    batches = [
+        arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
+        for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH)
+    ]
+    return [
+        item
+        for found in in_parallel(lambda batch: _describe_service_revisions(client, batch), batches)
+        for item in found
+    ]
 
 
 @ECSErrorHandler.list_error_handler("describe service revisions", default_value=[])
 @RETRY_SAFE
-def describe_service_revisions(client: Any, arns: list[str]) -> list[dict]:
-    """Describe service revisions by ARN, twenty a call. Unknown ARNs are left out (see ``failures``)."""
-    found: list[dict] = []
-    for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH):
-        batch = arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
-        response = client.describe_service_revisions(serviceRevisionArns=batch)
-        found.extend(response.get("serviceRevisions", []))
-    return found
+def _describe_service_revisions(client: Any, batch: list[str]) -> list[dict]:
+    return client.describe_service_revisions(serviceRevisionArns=batch).get("serviceRevisions", [])
 
 
 @ECSErrorHandler.common_error_handler("stop service deployment")

@@ -443,7 +443,37 @@ def summary_lines(summaries: list[dict]) -> list[str]:
         if item["message"]:
             line += f" ({item['message']})"
         lines.append(line)
+    if len(summaries) > 1:
+        lines.append(count_line(summaries))
     return lines
+
+
+CHANGED_OUTCOMES = ("created", "deployed", "deploying", "updated")
+FAILED_OUTCOMES = ("rolled back", "failed")
+
+
+def count_line(summaries: list[dict]) -> str:
+    """``100 services: 3 changed (2 deployed, 1 created), 96 unchanged, 1 failed (1 rolled back)``."""
+    counts: dict[str, int] = {}
+    for item in summaries:
+        counts[item["outcome"]] = counts.get(item["outcome"], 0) + 1
+
+    def group(name: str, outcomes: tuple[str, ...]) -> str:
+        total = sum(counts.get(outcome, 0) for outcome in outcomes)
+        detail = ", ".join(f"{counts[outcome]} {outcome}" for outcome in outcomes if counts.get(outcome))
+        return f"{total} {name}" + (f" ({detail})" if total else "")
+
+    parts = [
+        group("changed", CHANGED_OUTCOMES),
+        f"{counts.get('unchanged', 0)} unchanged",
+        group("failed", FAILED_OUTCOMES),
+    ]
+    others = sum(
+        count for outcome, count in counts.items() if outcome not in (*CHANGED_OUTCOMES, *FAILED_OUTCOMES, "unchanged")
+    )
+    if others:
+        parts.append(f"{others} not rolled out")
+    return f"{len(summaries)} services: " + ", ".join(parts)
 
 
 def _task_word(task: dict) -> str:

@@ -21,6 +21,7 @@ except ImportError:
 
 from . import api
 from .exceptions import AnsibleECSError
+from .parallel import in_parallel
 from .tags import tag_changes, tags_to_dict, tags_to_list
 from .taskdef_compare import desired_definition, next_arn, plan_item, same_revision_content
 from .taskdef_validate import prepare_declared, validate_images
@@ -90,13 +91,16 @@ def read_baselines(client: Any, definitions: list[Definition]) -> None:
             service["serviceName"]: service for service in found if service.get("status") != "INACTIVE"
         }
 
-    described: dict[str, dict | None] = {}
+    references = []
     for item in definitions:
         item.live_service = services_by_cluster.get(item.cluster or "", {}).get(item.service or "")
         reference = item.live_service["taskDefinition"] if item.live_service else item.family
-        if reference not in described:
-            described[reference] = api.describe_task_definition(client, reference)
-        item.baseline = described[reference]
+        if reference not in references:
+            references.append(reference)
+    # One read per distinct revision, several at a time: a hundred services cost the latency of about twelve reads.
+    described = dict(zip(references, in_parallel(lambda ref: api.describe_task_definition(client, ref), references)))
+    for item in definitions:
+        item.baseline = described[item.live_service["taskDefinition"] if item.live_service else item.family]
 
 
 def apply_plan(

@@ -119,6 +119,7 @@ def test_summary_tells_each_service_outcome():
     lines = summary_lines(summary)
     assert lines[0] == "shop/web: deployed; app nginx:1 -> nginx:2; web:3 -> web:4; 12.5 s"
     assert lines[1] == "shop/worker: unchanged; worker py:3; worker:1"
+    assert lines[2] == "2 services: 1 changed (1 deployed), 1 unchanged, 0 failed"
 
 
 def test_summary_of_a_rolled_back_service():
