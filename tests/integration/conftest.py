@@ -39,10 +39,12 @@ def clean_sandbox(sandbox):
 class PlaybookRun:
     rc: int
     output: str
+    # stdout alone: the json callback's document, without what Python libraries warn about on stderr.
+    stdout: str = ""
 
     def results(self, task_name: str) -> list[dict]:
         """Results of every host for the task named ``task_name`` (json stdout callback only)."""
-        document = json.loads(self.output[self.output.index("{") :])
+        document = json.loads(self.stdout[self.stdout.index("{") :])
         found = []
         for play in document["plays"]:
             for task in play["tasks"]:
@@ -69,4 +71,4 @@ def run_playbook(
         *args,
     ]
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=cwd)
-    return PlaybookRun(completed.returncode, completed.stdout + completed.stderr)
+    return PlaybookRun(completed.returncode, completed.stdout + completed.stderr, completed.stdout)

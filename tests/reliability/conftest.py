@@ -99,10 +99,12 @@ def service_declaration(name: str, network: dict, **overrides) -> dict:
 class PlaybookRun:
     rc: int
     output: str
+    # stdout alone: the json callback's document, without what Python libraries warn about on stderr.
+    stdout: str = ""
 
     def document(self) -> dict:
         """The ansible.posix.json document of the run (json_output=True)."""
-        return json.loads(self.output[self.output.index("{") :])
+        return json.loads(self.stdout[self.stdout.index("{") :])
 
     def results(self, task_name: str) -> list[dict]:
         found = []
@@ -150,23 +152,27 @@ def playbook_command(
 def run_playbook(sandbox, playbook, extra_vars=None, *, json_output=False, args=(), env=None, cwd=None) -> PlaybookRun:
     command, full_env = playbook_command(sandbox, playbook, extra_vars, json_output=json_output, args=args, env=env)
     completed = subprocess.run(command, env=full_env, capture_output=True, text=True, check=False, cwd=cwd)
-    return PlaybookRun(completed.returncode, completed.stdout + completed.stderr)
+    return PlaybookRun(completed.returncode, completed.stdout + completed.stderr, completed.stdout)
 
 
 def start_playbook(sandbox, playbook, extra_vars=None, *, json_output=False, args=(), env=None, log: Path):
     """ansible-playbook in the background, in its own process group (so the test can kill all of it)."""
     command, full_env = playbook_command(sandbox, playbook, extra_vars, json_output=json_output, args=args, env=env)
-    handle = log.open("w")
-    process = subprocess.Popen(
-        command, env=full_env, stdout=handle, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
+    handle, errors = log.open("w"), _stderr_log(log).open("w")
+    process = subprocess.Popen(command, env=full_env, stdout=handle, stderr=errors, text=True, start_new_session=True)
     handle.close()
+    errors.close()
     return process
+
+
+def _stderr_log(log: Path) -> Path:
+    return log.with_name(log.name + ".stderr")
 
 
 def finish(process: subprocess.Popen, log: Path, timeout: float = 300) -> PlaybookRun:
     process.wait(timeout=timeout)
-    return PlaybookRun(process.returncode, log.read_text())
+    stdout = log.read_text()
+    return PlaybookRun(process.returncode, stdout + _stderr_log(log).read_text(), stdout)
 
 
 def wait_until(predicate, timeout: float = 60, interval: float = 0.05, what: str = "condition"):
