@@ -24,10 +24,9 @@ import re
 from typing import Any
 
 from .exceptions import ECSValidationError
+from .vocabulary import ECS_PRINCIPAL, ECS_TASKS_PRINCIPAL
 
 POLICY_VERSION = "2012-10-17"
-ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com"
-ECS_SERVICE = "ecs.amazonaws.com"
 
 # Scopes: what an action is allowed on. Each scope becomes one statement, in SCOPE_ORDER. An action maps to the
 # tuple of scopes it is granted on.
@@ -237,12 +236,12 @@ def deploy_policy(
         statements.append(_statement(BLUE_GREEN_READ_SID, set(BLUE_GREEN_ACTIONS), ["*"]))
 
     pass_role = _statement(PASS_ROLE_SID, {"iam:PassRole"}, _role_arns(plans, partition, account_id))
-    pass_role["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_TASKS_SERVICE}}
+    pass_role["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_TASKS_PRINCIPAL}}
     statements.append(pass_role)
     ecs_roles = _ecs_role_arns(plans, partition, account_id)
     if ecs_roles:
         pass_to_ecs = _statement(PASS_ROLE_TO_ECS_SID, {"iam:PassRole"}, ecs_roles)
-        pass_to_ecs["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_SERVICE}}
+        pass_to_ecs["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_PRINCIPAL}}
         statements.append(pass_to_ecs)
 
     statements += _failure_and_task_statements(plans, arn, resources, diagnose=diagnose)

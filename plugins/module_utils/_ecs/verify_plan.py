@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .vocabulary import ECS_TASKS_PRINCIPAL
+
 # ECR's private registry host: ACCOUNT.dkr.ecr.REGION.amazonaws.com (amazonaws.com.cn in China).
 _ECR_HOST = re.compile(r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
 _ARN = re.compile(r"^arn:[^:]+:([^:]+):([^:]*):(\d{12})?:(.+)$")
-ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
 
 
 @dataclass(frozen=True)

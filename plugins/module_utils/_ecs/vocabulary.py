@@ -76,6 +76,11 @@ MAX_IAM_ROLE_NAME = 64
 # Task-definition identifiers -------------------------------------------------------------------------------
 
 
+# The service principals of ECS: tasks assume execution and task roles, ECS itself its infrastructure roles.
+ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+ECS_PRINCIPAL = "ecs.amazonaws.com"
+
+
 def short_task_definition(task_definition: str) -> str:
     """``family:revision`` of an ARN; a ``family:revision`` or bare family is returned as it is."""
     return task_definition.rsplit("/", 1)[-1]
