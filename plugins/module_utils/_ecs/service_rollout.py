@@ -586,12 +586,7 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
             target.failure += "; not rolled back: the service ran the same task definition before this run"
         else:
             # One UpdateService at a time; the waits below are shared.
-            target.see(
-                api.update_service(
-                    client, {"cluster": target.cluster, "service": target.name, "taskDefinition": previous}
-                )
-            )
-            target.rollback_deployment_id = (primary_deployment(target.current) or {}).get("id")
+            _update_to_previous(client, target)
             target.rolled_back_by = "module"
             by_module.append(target)
     if not by_ecs and not by_module:
@@ -626,6 +621,17 @@ def _roll_back(client: Any, targets: list[Target], settings: RunSettings, clock:
             target.failure += f"; the rollback by {who} ended {target.rollback_outcome}"
 
 
+def _update_to_previous(client: Any, target: Target) -> None:
+    """UpdateService back to the revision the service ran before this run; remember the deployment it starts."""
+    target.see(
+        api.update_service(
+            client,
+            {"cluster": target.cluster, "service": target.name, "taskDefinition": target.previous_task_definition},
+        )
+    )
+    target.rollback_deployment_id = (primary_deployment(target.current) or {}).get("id")
+
+
 def _put_back_the_others(client: Any, targets: list[Target], settings: RunSettings, clock: Clock) -> None:
     """all_or_nothing: one service failed, so every other service this run moved goes back where it was.
 
@@ -649,14 +655,11 @@ def _put_back_the_others(client: Any, targets: list[Target], settings: RunSettin
             target.put_back = {"action": "stopped its service deployment with a rollback", "outcome": None}
             stopping.append(target)
         else:
-            previous = target.previous_task_definition
-            target.see(
-                api.update_service(
-                    client, {"cluster": target.cluster, "service": target.name, "taskDefinition": previous}
-                )
-            )
-            target.rollback_deployment_id = (primary_deployment(target.current) or {}).get("id")
-            target.put_back = {"action": f"rolled back to {short_task_definition(previous)}", "outcome": None}
+            _update_to_previous(client, target)
+            target.put_back = {
+                "action": f"rolled back to {short_task_definition(target.previous_task_definition)}",
+                "outcome": None,
+            }
             updating.append(target)
     if not moved:
         return
