@@ -53,7 +53,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import declared_files, resolve_services
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
@@ -66,6 +66,11 @@ def _resolve_services(services, account_id, partition="aws", file_contents=None,
         raise AnsibleFilterError(str(error)) from None
 
 
+@with_plain_arguments
+def _declared_files(services, inventory_dir=""):
+    return declared_files(services, str(inventory_dir or ""))
+
+
 class FilterModule:
     def filters(self):
-        return {"resolve_services": _resolve_services}
+        return {"resolve_services": _resolve_services, "declared_files": _declared_files}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -466,6 +467,26 @@ SERVICE_READ_ONLY_FIELDS = (
     "clientToken",
 )
 SERVICE_FILE_SUFFIX = "#service"
+
+
+def declared_files(services: list, inventory_dir: str = "") -> list[dict]:
+    """The files ``ecs_services`` names, to read in one lookup: ``[{"key", "path"}]``.
+
+    ``key`` is how ``resolve_services`` finds the text (the service's name, or name + ``#service`` for a service
+    definition file); a relative path is the inventory's when such a file is there, else as written (from where
+    Ansible runs).
+    """
+    found = []
+    for item in services if isinstance(services, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        for option, suffix in (("task_definition_file", ""), ("service_definition_file", SERVICE_FILE_SUFFIX)):
+            path = item.get(option)
+            if not isinstance(path, str) or not path:
+                continue
+            beside = os.path.join(inventory_dir, path) if inventory_dir and not os.path.isabs(path) else ""
+            found.append({"key": item["name"] + suffix, "path": beside if beside and os.path.isfile(beside) else path})
+    return found
 
 
 def _with_service_definition(item: dict, where: str, file_contents: dict[str, str]) -> dict:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import declared_files, resolve_services
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 WORKER = {
@@ -234,3 +234,22 @@ def test_a_describe_services_item_works_too_its_read_only_fields_dropped():
 def test_service_definition_mistakes_are_named(item, message):
     with pytest.raises(ECSValidationError, match=re.escape(message)):
         _resolve_api(**item)
+
+
+def test_the_declared_files_are_listed_beside_the_inventory_when_there(tmp_path):
+    (tmp_path / "taskdefs").mkdir()
+    (tmp_path / "taskdefs" / "web.json").write_text("{}")
+    services = [
+        {
+            "name": "web",
+            "task_definition_file": "taskdefs/web.json",
+            "service_definition_file": "/abs/web-service.json",
+        },
+        {"name": "api", "task_definition_file": "elsewhere/api.json"},
+        {"name": "worker", "task_definition": {}},
+    ]
+    assert declared_files(services, str(tmp_path)) == [
+        {"key": "web", "path": str(tmp_path / "taskdefs" / "web.json")},
+        {"key": "web#service", "path": "/abs/web-service.json"},
+        {"key": "api", "path": "elsewhere/api.json"},
+    ]
