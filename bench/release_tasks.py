@@ -92,7 +92,14 @@ def main() -> None:
             seconds, _ = run_playbook(sandbox, DEPLOY, _variables(name, migrate, f"registry.example/{name}:2"))
             timings[migrate] = seconds
             calls[migrate] = {k: v for k, v in sandbox.calls().items() if isinstance(v, int) and ":" in k}
-        added = timings[True] - timings[False] - MIGRATION_SECONDS
+        ecs = aws_client(sandbox, "ecs")
+        stopped = ecs.list_tasks(
+            cluster="bench-release", desiredStatus="STOPPED", startedBy="driftless.ecs/with-migration/migrate"
+        )
+        task = ecs.describe_tasks(cluster="bench-release", tasks=stopped["taskArns"][-1:])["tasks"][0]
+        # The task's own time: from RunTask (createdAt) to STOPPED, its start and its run.
+        own = task["stoppedAt"].timestamp() - task["createdAt"].timestamp()
+        added = timings[True] - timings[False] - own
         extra = {
             key: calls[True].get(key, 0) - calls[False].get(key, 0)
             for key in sorted(set(calls[True]) | set(calls[False]))
@@ -103,7 +110,8 @@ def main() -> None:
         )
         print(f"  without the migration: {timings[False]:6.2f} s")
         print(f"  with the migration:    {timings[True]:6.2f} s")
-        print(f"  added beyond the migration's own run: {added:+.2f} s (target: at most {POLL_INTERVAL:.1f} s)")
+        print(f"  the migration task's own time (start and run): {own:.2f} s")
+        print(f"  added beyond the task's own time: {added:+.2f} s (target: at most {POLL_INTERVAL:.1f} s)")
         print(f"  calls the migration adds: {sum(extra.values())} {extra}")
     finally:
         sandbox.stop()
