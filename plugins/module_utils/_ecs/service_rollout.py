@@ -824,45 +824,71 @@ def _explain_failures(
     connect_to: Callable | None,
     log_lines: int,
 ) -> None:
-    """Read why each failed rollout failed; a run where nothing failed makes no call here."""
+    """Read why each failed rollout failed; a run where nothing failed makes no call here.
+
+    A read that fails (a deployer whose policy leaves the diagnosis out) costs the reason, never the failure itself:
+    the rollout's own message stands, and ``failure_details.unreadable`` says what could not be read.
+    """
     for target in targets:
         if not target.failure or not target.present:
             continue
-        revision = target.options.get("task_definition")
-        stopped_arns = api.list_tasks(client, target.cluster, target.name, desired_status="STOPPED")
-        tasks = api.describe_tasks(client, target.cluster, stopped_arns[-100:]) if stopped_arns else []
-        stopped = stopped_tasks_of(tasks, revision)
-        if revision and revision not in described:
-            described[revision] = api.describe_task_definition(client, revision)
-        definition = described.get(revision or "") or {}
-        essential = {
-            c.get("name"): c.get("essential", True) is not False for c in definition.get("containerDefinitions") or []
-        }
-        lines: list[str] = []
-        failed = failed_container(stopped, essential)
-        if failed and connect_to is not None and log_lines > 0:
-            task, container = failed
-            stream = log_streams(definition, task["task_arn"]).get(container["name"])
-            if stream:
-                logs = connect_to("logs", stream["region"])
-                lines = api.last_log_lines(logs, stream["group"], stream["stream"], log_lines)
-        health: list[dict] = []
-        if elbv2 is not None:
-            for balancer in (target.current or target.live or {}).get("loadBalancers") or []:
-                arn = balancer.get("targetGroupArn")
-                if arn:
-                    health += [{**item, "TargetGroupArn": arn} for item in api.describe_target_health(elbv2, arn)]
-        unhealthy = unhealthy_targets(health)
-        events = target.new_events()
-        reason = telling_reason(stopped, essential, lines, unhealthy, events)
-        target.why = {
-            "reason": reason,
-            "stopped_tasks": stopped,
-            "unhealthy_targets": unhealthy,
-            "log_lines": lines,
-        }
-        if reason:
-            target.failure += f"; why: {reason}"
+        try:
+            _explain(client, target, described, elbv2=elbv2, connect_to=connect_to, log_lines=log_lines)
+        except AnsibleECSError as error:
+            target.why = {
+                "reason": None,
+                "stopped_tasks": [],
+                "unhealthy_targets": [],
+                "log_lines": [],
+                "unreadable": error.message,
+            }
+
+
+def _explain(
+    client: Any,
+    target: Target,
+    described: dict[str, dict | None],
+    *,
+    elbv2: Any,
+    connect_to: Callable | None,
+    log_lines: int,
+) -> None:
+    """Why one rollout failed: its stopped tasks, their containers' last lines, its targets' health."""
+    revision = target.options.get("task_definition")
+    stopped_arns = api.list_tasks(client, target.cluster, target.name, desired_status="STOPPED")
+    tasks = api.describe_tasks(client, target.cluster, stopped_arns[-100:]) if stopped_arns else []
+    stopped = stopped_tasks_of(tasks, revision)
+    if revision and revision not in described:
+        described[revision] = api.describe_task_definition(client, revision)
+    definition = described.get(revision or "") or {}
+    essential = {
+        c.get("name"): c.get("essential", True) is not False for c in definition.get("containerDefinitions") or []
+    }
+    lines: list[str] = []
+    failed = failed_container(stopped, essential)
+    if failed and connect_to is not None and log_lines > 0:
+        task, container = failed
+        stream = log_streams(definition, task["task_arn"]).get(container["name"])
+        if stream:
+            logs = connect_to("logs", stream["region"])
+            lines = api.last_log_lines(logs, stream["group"], stream["stream"], log_lines)
+    health: list[dict] = []
+    if elbv2 is not None:
+        for balancer in (target.current or target.live or {}).get("loadBalancers") or []:
+            arn = balancer.get("targetGroupArn")
+            if arn:
+                health += [{**item, "TargetGroupArn": arn} for item in api.describe_target_health(elbv2, arn)]
+    unhealthy = unhealthy_targets(health)
+    events = target.new_events()
+    reason = telling_reason(stopped, essential, lines, unhealthy, events)
+    target.why = {
+        "reason": reason,
+        "stopped_tasks": stopped,
+        "unhealthy_targets": unhealthy,
+        "log_lines": lines,
+    }
+    if reason:
+        target.failure += f"; why: {reason}"
 
 
 # Report ----------------------------------------------------------------------------------------------------

@@ -349,6 +349,21 @@ def test_a_pull_error_is_the_reason_before_any_exit_code(ecs):
     assert raised.value.kwargs["failure_reason"] == pulled
 
 
+def test_a_diagnosis_the_policy_denies_costs_the_reason_not_the_failure(ecs, monkeypatch):
+    def denied(*_args, **_kwargs):
+        raise AnsibleECSError(message="Failed to list tasks: AccessDeniedException: not authorized to ecs:ListTasks")
+
+    monkeypatch.setattr(api, "list_tasks", denied)
+    ecs.add_web(deploymentConfiguration=BREAKER)
+    ecs.behaviour["web:8"] = ("fail", 2)
+    with pytest.raises(AnsibleECSError) as raised:
+        run(ecs, task_definition="web:8")
+    assert "ECS's circuit breaker rolled back" in raised.value.message
+    assert "why:" not in raised.value.message
+    details = raised.value.kwargs["failure_details"]
+    assert "AccessDeniedException" in details["unreadable"] and details["reason"] is None
+
+
 def test_a_successful_rollout_reads_no_task(ecs):
     ecs.add_web()
     ecs.behaviour["web:8"] = ("complete", 2)
