@@ -64,6 +64,12 @@ class TaskDefinitionErrorHandler(AWSErrorHandler):
         return is_boto3_error_code("ClientException")
 
 
+def _in_batches(read: Any, names: list[str], size: int) -> list[dict]:
+    """``read`` of every batch of ``size`` names, eight batches at a time, the answers in one list."""
+    batches = [names[start : start + size] for start in range(0, len(names), size)]
+    return [item for found in in_parallel(read, batches) for item in found]
+
+
 def connect(module: Any, service: str = "ecs", region: str | None = None) -> Any:
     """A boto3 client of ``service`` (in ``region``, else the module's) with botocore's own retries off; the
     functions below retry."""
@@ -154,14 +160,7 @@ def describe_services(client: Any, cluster: str, services: list[str]) -> list[di
         The services found, in no particular order. Missing ones are absent (INACTIVE ones are returned:
         callers decide what INACTIVE means to them).
     """
-    batches = [
-        services[start : start + DESCRIBE_SERVICES_BATCH] for start in range(0, len(services), DESCRIBE_SERVICES_BATCH)
-    ]
-    return [
-        service
-        for found in in_parallel(lambda batch: _describe_services(client, cluster, batch), batches)
-        for service in found
-    ]
+    return _in_batches(lambda batch: _describe_services(client, cluster, batch), services, DESCRIBE_SERVICES_BATCH)
 
 
 @ECSErrorHandler.list_error_handler("describe services", default_value=[])
@@ -279,15 +278,9 @@ def list_service_deployments(client: Any, cluster: str, service: str, statuses: 
 
 def describe_service_deployments(client: Any, arns: list[str]) -> list[dict]:
     """Describe service deployments by ARN, twenty a call, several calls at a time. Unknown ARNs are left out."""
-    batches = [
-        arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
-        for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH)
-    ]
-    return [
-        item
-        for found in in_parallel(lambda batch: _describe_service_deployments(client, batch), batches)
-        for item in found
-    ]
+    return _in_batches(
+        lambda batch: _describe_service_deployments(client, batch), arns, DESCRIBE_SERVICE_DEPLOYMENTS_BATCH
+    )
 
 
 @ECSErrorHandler.list_error_handler("describe service deployments", default_value=[])
@@ -298,15 +291,9 @@ def _describe_service_deployments(client: Any, batch: list[str]) -> list[dict]:
 
 def describe_service_revisions(client: Any, arns: list[str]) -> list[dict]:
     """Describe service revisions by ARN, twenty a call, several calls at a time. Unknown ARNs are left out."""
-    batches = [
-        arns[start : start + DESCRIBE_SERVICE_DEPLOYMENTS_BATCH]
-        for start in range(0, len(arns), DESCRIBE_SERVICE_DEPLOYMENTS_BATCH)
-    ]
-    return [
-        item
-        for found in in_parallel(lambda batch: _describe_service_revisions(client, batch), batches)
-        for item in found
-    ]
+    return _in_batches(
+        lambda batch: _describe_service_revisions(client, batch), arns, DESCRIBE_SERVICE_DEPLOYMENTS_BATCH
+    )
 
 
 @ECSErrorHandler.list_error_handler("describe service revisions", default_value=[])
