@@ -448,3 +448,13 @@ def describe_target_health(elbv2: Any, target_group_arn: str) -> list[dict]:
 def describe_target_groups(elbv2: Any, arns: list[str]) -> list[dict] | None:
     """The target groups; None when one of them does not exist (ELBv2 refuses the whole call then)."""
     return elbv2.describe_target_groups(TargetGroupArns=list(arns)).get("TargetGroups", [])
+
+
+# The caller ---------------------------------------------------------------------------------------
+
+
+@ECSErrorHandler.common_error_handler("get caller identity")
+@RETRY_SAFE
+def caller_identity(sts: Any) -> dict:
+    """STS GetCallerIdentity: ``Account``, ``Arn`` and ``UserId``. It needs no permission."""
+    return sts.get_caller_identity()

@@ -493,3 +493,8 @@ def ecs_task_run() -> dict:
         "mutually_exclusive": [("runs", "task_definition"), ("runs", "service")],
         "required_one_of": [("runs", "task_definition", "service")],
     }
+
+
+def ecs_account_info() -> dict:
+    """AnsibleAWSModule arguments of ecs_account_info: the connection options only."""
+    return {"argument_spec": {}}
