@@ -552,3 +552,43 @@ def tag_role(iam_client: Any, role: str, tags: dict[str, str]) -> None:
 @IAM_RETRY_SAFE
 def untag_role(iam_client: Any, role: str, keys: list[str]) -> None:
     iam_client.untag_role(RoleName=role, TagKeys=list(keys))
+
+
+# Log groups of ecs_log_groups ---------------------------------------------------------------------------------------
+
+
+@ReadErrorHandler.list_error_handler("describe log groups", default_value=[])
+@RETRY_SAFE
+def describe_log_groups(logs_client: Any, prefix: str) -> list[dict]:
+    """Every log group whose name starts with ``prefix`` (fifty a page)."""
+    found: list[dict] = []
+    for page in logs_client.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
+        found.extend(page.get("logGroups", []))
+    return found
+
+
+class LogGroupErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        # Made meanwhile by someone else: the group is there, which is what was asked.
+        return is_boto3_error_code("ResourceAlreadyExistsException")
+
+
+# A repeat after a lost answer is refused with ResourceAlreadyExistsException, which counts as made.
+@LogGroupErrorHandler.deletion_error_handler("create log group")
+@RETRY_THROTTLED
+def create_log_group(logs_client: Any, name: str, tags: dict[str, str]) -> bool:
+    """CreateLogGroup; False when the group already existed."""
+    if tags:
+        logs_client.create_log_group(logGroupName=name, tags=tags)
+    else:
+        logs_client.create_log_group(logGroupName=name)
+    return True
+
+
+@ECSErrorHandler.common_error_handler("put retention policy")
+@RETRY_SAFE
+def put_retention_policy(logs_client: Any, name: str, days: int) -> None:
+    logs_client.put_retention_policy(logGroupName=name, retentionInDays=days)

@@ -521,3 +521,22 @@ def ecs_iam_roles() -> dict:
             "purge_tags": {"type": "bool", "default": False},
         },
     }
+
+
+# ecs_log_groups -----------------------------------------------------------------------------------------------------
+
+LOG_GROUP_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    "retention_days": {"type": "int"},
+    "tags": {"type": "dict"},
+}
+
+
+def ecs_log_groups() -> dict:
+    """AnsibleAWSModule arguments of ecs_log_groups; what CloudWatch Logs would refuse is checked by the run
+    (log_group_plan.check_log_groups), which names the group and the field."""
+    return {
+        "argument_spec": {
+            "log_groups": {"type": "list", "elements": "dict", "required": True, "options": LOG_GROUP_OPTIONS},
+        },
+    }

@@ -44,9 +44,9 @@ def run(
         for kind, argument in reads_of(role, live, purge_inline=purge_inline, purge_managed=purge_managed)
     ]
     answers = in_parallel(lambda read: _read(iam, roles[read[0]]["name"], read[1], read[2]), reads)
-    inline: list[dict[str, Any]] = [{} for _ in roles]
-    inline_names: list[list[str] | None] = [None for _ in roles]
-    attached: list[list[str] | None] = [None for _ in roles]
+    inline: list[dict[str, Any]] = [{} for role in roles]
+    inline_names: list[list[str] | None] = [None] * len(roles)
+    attached: list[list[str] | None] = [None] * len(roles)
     for (index, kind, argument), answer in zip(reads, answers):
         if kind == "policy":
             inline[index][argument] = answer

@@ -55,7 +55,7 @@ def _encoded(document: dict) -> str:
     return urllib.parse.quote(json.dumps(document, separators=(",", ":")), safe="")
 
 
-def _get_role_answer(name: str, trust: dict = TRUST, **extra) -> dict:
+def _get_role_answer(name: str, trust: dict | None = None, **extra) -> dict:
     return {
         "Role": {
             "Path": "/",
@@ -63,7 +63,7 @@ def _get_role_answer(name: str, trust: dict = TRUST, **extra) -> dict:
             "RoleId": "AROA" + "X" * 17,
             "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
             "CreateDate": datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
-            "AssumeRolePolicyDocument": _encoded(trust),
+            "AssumeRolePolicyDocument": _encoded(trust or TRUST),
             "MaxSessionDuration": 3600,
             "RoleLastUsed": {},
             **extra,
@@ -71,7 +71,7 @@ def _get_role_answer(name: str, trust: dict = TRUST, **extra) -> dict:
     }
 
 
-def _live(name: str = "shop-api-exec", trust: dict = TRUST, **extra) -> dict:
+def _live(name: str = "shop-api-exec", trust: dict | None = None, **extra) -> dict:
     role = dict(_get_role_answer(name, trust, **extra)["Role"])
     role["AssumeRolePolicyDocument"] = json.loads(urllib.parse.unquote(role["AssumeRolePolicyDocument"]))
     return role
