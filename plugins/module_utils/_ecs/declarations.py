@@ -206,6 +206,9 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         "load_balancer": _load_balancer(
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
+        # IAM roles that other kinds of this service need (a push role, a schedule's role): bootstrap makes them
+        # with the service's own roles, in one ecs_iam_roles call.
+        "extra_roles": [],
     }
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
