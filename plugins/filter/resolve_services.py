@@ -64,7 +64,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import wi
 
 
 @with_plain_arguments
-def _resolve_services(services, account_id, partition="aws", file_contents=None, only=None, load_balancers=None):
+def _resolve_services(services, account_id, partition="aws", file_contents=None, only=None, *, load_balancers=None):
     try:
         return resolve_services(
             services, str(account_id), partition, file_contents, only or None, load_balancers=load_balancers

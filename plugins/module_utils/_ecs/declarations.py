@@ -100,6 +100,7 @@ def resolve_services(
     partition: str = "aws",
     file_contents: dict[str, str] | None = None,
     only: str | None = None,
+    *,
     load_balancers: Any = None,
 ) -> list[dict]:
     """Complete plans for the declared services, in declaration order.

@@ -12,6 +12,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations im
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 ACCOUNT = "111122223333"
+TARGET_GROUPS = f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:targetgroup"
 CERTIFICATE = f"arn:aws:acm:eu-west-1:{ACCOUNT}:certificate/1"
 INTERNAL = {
     "name": "internal",
@@ -101,7 +102,7 @@ def test_the_listener_arn_form_is_unchanged():
     [
         (
             {"name": "public", "listener": "http", "priority": 1, "path_patterns": ["/"]},
-            "ecs_services[api].load_balancer.name 'public' is not declared in ecs_load_balancers; declared: internal, tcp",
+            "load_balancer.name 'public' is not declared in ecs_load_balancers; declared: internal, tcp",
         ),
         (
             {"name": "internal", "listener": "grpc", "priority": 1, "path_patterns": ["/"]},
@@ -278,11 +279,11 @@ def test_whose_rule_holds_a_priority():
                 "ForwardConfig": {
                     "TargetGroups": [
                         {
-                            "TargetGroupArn": f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:targetgroup/shop-api/1",
+                            "TargetGroupArn": f"{TARGET_GROUPS}/shop-api/1",
                             "Weight": 30,
                         },
                         {
-                            "TargetGroupArn": f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:targetgroup/shop-api-alt/2",
+                            "TargetGroupArn": f"{TARGET_GROUPS}/shop-api-alt/2",
                             "Weight": 70,
                         },
                     ]
