@@ -48,6 +48,7 @@ Orchestration (one file a module; none imports another):
   service_deployment.py  ecs_service_deployment
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
+  load_balancers.py      ecs_load_balancers
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result
 """

@@ -294,12 +294,28 @@ def _declared_listener(listener_name: Any, listeners: dict[str, dict], where: st
 
 
 def check_network_listeners(plans: list[dict], load_balancers: dict[str, dict]) -> None:
-    """Each listener of a declared network load balancer forwards to exactly one service's target group."""
+    """Each listener of a declared network load balancer forwards to exactly one service's target group, and no two
+    rules on a declared listener share a priority."""
     users: dict[tuple[str, str], list[str]] = {}
+    priorities: dict[tuple[str, str, str], str] = {}
     for plan in plans:
         balancer = plan.get("load_balancer") or {}
         if balancer.get("kind") == NETWORK:
             users.setdefault((balancer["name"], balancer["listener"]), []).append(plan["name"])
+        if balancer.get("kind") != APPLICATION or not balancer.get("name"):
+            continue
+        rules = [("priority", balancer.get("listener"), balancer.get("priority"))]
+        rules.append(("test_priority", balancer.get("test_listener"), balancer.get("test_priority")))
+        for option, listener, priority in rules:
+            if not listener or not priority:
+                continue
+            key = (balancer["name"], listener, str(priority))
+            if key in priorities:
+                _fail(
+                    f"ecs_services[{plan['name']}].load_balancer.{option} {priority} on listener {listener} of "
+                    f"{balancer['name']} is also the priority of {priorities[key]}: each rule needs its own"
+                )
+            priorities[key] = f"a rule of {plan['name']}"
     for (name, listener), services in users.items():
         if len(services) > 1:
             _fail(

@@ -315,3 +315,11 @@ def test_an_existing_target_group_of_another_shape_is_refused():
     assert plan.target_group_problem(group, request) is None
     assert plan.health_check_changes(group, request) == {"HealthCheckPath": "/health"}
     assert "exists with TargetType 'instance'" in plan.target_group_problem(group | {"TargetType": "instance"}, request)
+
+
+def test_two_rules_on_one_declared_listener_need_their_own_priorities():
+    _refused(
+        "ecs_services[b].load_balancer.priority 7 on listener plain of internal is also the priority of a rule of a",
+        _service("a", name="internal", listener="plain", priority=7, path_patterns=["/a/*"]),
+        _service("b", name="internal", listener="plain", priority=7, path_patterns=["/b/*"]),
+    )
