@@ -52,7 +52,7 @@ options:
     default: []
   manage:
     description:
-      - With V(false), nothing is written: the module reads, fails when a load balancer, listener, target group or
+      - With V(false), nothing is written. The module reads, fails when a load balancer, listener, target group or
         blue/green production rule is missing, and reports the ARNs.
     type: bool
     default: true
