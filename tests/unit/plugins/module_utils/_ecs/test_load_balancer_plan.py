@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import load_balancer_plan as plan
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.policy import BLUE_GREEN_READ_SID, deploy_policy
 
 ACCOUNT = "111122223333"
 TARGET_GROUPS = f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:targetgroup"
@@ -323,3 +324,18 @@ def test_two_rules_on_one_declared_listener_need_their_own_priorities():
         _service("a", name="internal", listener="plain", priority=7, path_patterns=["/a/*"]),
         _service("b", name="internal", listener="plain", priority=7, path_patterns=["/b/*"]),
     )
+
+
+def test_the_deployer_policy_needs_no_listener_arn():
+    """deploy, promote and iam_policy read the live service's rule ARNs, never load_balancer.listener_arn: a named
+    listener gives the same policy, the rule weights read included."""
+    plans = _resolve(
+        _service(strategy="CANARY", name="internal", listener="https", priority=2, path_patterns=["/*"]),
+        _service("pg", name="tcp", listener="pg", port=5432),
+        _service("old", load_balancer_name="old-clb", network_mode="bridge"),
+    )
+    document = deploy_policy(plans, "eu-west-1", ACCOUNT)
+    sids = [statement.get("Sid") for statement in document["Statement"]]
+    assert BLUE_GREEN_READ_SID in sids
+    (read,) = [statement for statement in document["Statement"] if statement.get("Sid") == BLUE_GREEN_READ_SID]
+    assert read["Resource"] in ("*", ["*"])
