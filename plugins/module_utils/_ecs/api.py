@@ -464,7 +464,13 @@ class LoadBalancingErrorHandler(AWSErrorHandler):
     @classmethod
     def _is_missing(cls):
         return is_boto3_error_code(
-            ["LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "InvalidGroup.NotFound"]
+            [
+                "LoadBalancerNotFound",
+                "TargetGroupNotFound",
+                "ListenerNotFound",
+                "InvalidGroup.NotFound",
+                "InvalidSubnetID.NotFound",
+            ]
         )
 
 
@@ -582,9 +588,10 @@ def modify_rule(elbv2: Any, request: dict) -> dict:
     return elbv2.modify_rule(**request)["Rules"][0]
 
 
-@ECSErrorHandler.list_error_handler("describe subnets", default_value=[])
+@LoadBalancingErrorHandler.list_error_handler("describe subnets", default_value=[])
 @RETRY_SAFE
 def describe_subnets(ec2: Any, subnet_ids: list[str]) -> list[dict]:
+    """The subnets; [] when one of them does not exist (EC2 refuses the whole call then)."""
     if not subnet_ids:
         return []
     return ec2.describe_subnets(SubnetIds=list(subnet_ids)).get("Subnets", [])
@@ -602,7 +609,7 @@ def describe_vpcs(ec2: Any, vpc_ids: list[str]) -> list[dict]:
 @RETRY_SAFE
 def security_groups_named(ec2: Any, names: list[str], vpc_ids: list[str]) -> list[dict]:
     """The security groups of these names in these VPCs (a group made by an earlier run that stopped halfway)."""
-    if not names:
+    if not names or not vpc_ids:
         return []
     filters = [{"Name": "group-name", "Values": list(names)}, {"Name": "vpc-id", "Values": list(vpc_ids)}]
     return ec2.describe_security_groups(Filters=filters).get("SecurityGroups", [])

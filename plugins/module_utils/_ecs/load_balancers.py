@@ -298,7 +298,8 @@ class _Run:
                 missing = [subnet for subnet in balancer["subnets"] if subnet not in self.live.subnets]
                 if missing:
                     raise ECSValidationError(
-                        f"ecs_load_balancers[{name}].subnets: {', '.join(missing)} do(es) not exist in this region"
+                        f"ecs_load_balancers[{name}].subnets: {', '.join(missing)} not found in this region (EC2 "
+                        "answers a read of several subnets with nothing when one of them does not exist)"
                     )
         for service in self.services:
             self._check_service(service)

@@ -82,6 +82,8 @@ class FakeElb:
         return copy.deepcopy(self.rules.get(arn, []))
 
     def describe_subnets(self, ec2, ids):
+        if any(subnet.startswith("subnet-gone") for subnet in ids):
+            return []
         return [{"SubnetId": subnet, "VpcId": "vpc-1"} for subnet in ids]
 
     def describe_vpcs(self, ec2, ids):
@@ -274,3 +276,12 @@ def test_a_blue_green_rule_is_weighted_and_never_rewritten(elb):
     result = _run(_plans(API, strategy="BLUE_GREEN"))
     assert elb.writes == []
     assert result["rule_arns"] == {"s0": {"production": rule["RuleArn"]}}
+
+
+def test_a_subnet_that_does_not_exist_is_named_before_any_write(elb, monkeypatch):
+    monkeypatch.setitem(DECLARED[0], "subnets", ["subnet-a", "subnet-gone"])
+    with pytest.raises(
+        ECSValidationError, match=r"ecs_load_balancers\[internal\].subnets: subnet-a, subnet-gone not found"
+    ):
+        _run(_plans(API))
+    assert elb.writes == []
