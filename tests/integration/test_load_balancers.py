@@ -111,6 +111,26 @@ def _variables(net: dict, certificate: str) -> dict:
                 deployment_configuration={"strategy": "BLUE_GREEN", "bake_time_in_minutes": 0},
             ),
             _service("pgproxy", 5432, net, {"name": "lb-tcp", "listener": "pg"}),
+            # An EC2 service on an existing Classic Load Balancer: bootstrap makes nothing for it.
+            {
+                "name": "legacy",
+                "cluster": "lb",
+                "task_definition": {
+                    "family": "lb-legacy",
+                    "networkMode": "bridge",
+                    "requiresCompatibilities": ["EC2"],
+                    "containerDefinitions": [
+                        {
+                            "name": "app",
+                            "image": "public.ecr.aws/nginx/nginx:1.27",
+                            "memory": 256,
+                            "portMappings": [{"containerPort": 8080, "hostPort": 0}],
+                        }
+                    ],
+                },
+                "service": {"launch_type": "EC2"},
+                "load_balancer": {"load_balancer_name": "legacy-clb"},
+            },
         ],
     }
 
@@ -121,6 +141,12 @@ def environment(sandbox):
     sandbox.control("config", {"task_start_delay": 0.2, "task_stop_delay": 0.1})
     net = network(sandbox, "lb", octet=41)
     certificate = client(sandbox, "acm").request_certificate(DomainName="shop.example.com")["CertificateArn"]
+    client(sandbox, "elb").create_load_balancer(
+        LoadBalancerName="legacy-clb",
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP", "InstancePort": 8080}],
+        Subnets=net["subnets"],
+        Scheme="internal",
+    )
     variables = _variables(net, certificate)
     sandbox.control("calls/reset", {})
     first = run_playbook(sandbox, "bootstrap_load_balancers.yml", variables)
@@ -189,7 +215,7 @@ def test_services_run_behind_their_rules_and_listeners(environment, sandbox):
     elbv2, ecs = client(sandbox, "elbv2"), client(sandbox, "ecs")
     services = {
         service["serviceName"]: service
-        for service in ecs.describe_services(cluster="lb", services=["api", "web", "pgproxy"])["services"]
+        for service in ecs.describe_services(cluster="lb", services=["api", "web", "pgproxy", "legacy"])["services"]
     }
     assert all(service["runningCount"] == 1 for service in services.values()), services
     balancers = _balancers(sandbox)
@@ -229,6 +255,9 @@ def test_services_run_behind_their_rules_and_listeners(environment, sandbox):
     assert (action["Type"], action["TargetGroupArn"]) == ("forward", pgproxy["targetGroupArn"])
     assert not [
         rule for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] if not rule["IsDefault"]
+    ]
+    assert services["legacy"]["loadBalancers"] == [
+        {"loadBalancerName": "legacy-clb", "containerName": "app", "containerPort": 8080}
     ]
 
 
