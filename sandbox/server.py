@@ -18,6 +18,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from sandbox import ecr, ecs, elbv2, iam
+from sandbox import logs as cloudwatch_logs
 from sandbox.middleware import SandboxMiddleware
 
 DEFAULT_PORT = 5000
@@ -59,6 +60,7 @@ def build_app() -> SandboxMiddleware:
     ecs.install()
     iam.install()
     ecr.install()
+    cloudwatch_logs.install()
     elbv2.install()
     dispatcher = DomainDispatcherApplication(create_backend_app)
     return SandboxMiddleware(dispatcher)

@@ -234,6 +234,9 @@ def _resolve_one(
             load_balancers=load_balancers or {},
             blue_green=blue_green,
         ),
+        # IAM roles that other kinds of this service need (a push role, a schedule's role): bootstrap makes them
+        # with the service's own roles, in one ecs_iam_roles call.
+        "extra_roles": [],
     }
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
