@@ -105,16 +105,16 @@ rule_arns:
   type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.load_balancers import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_load_balancers, run, clients=("elbv2", "ec2"))
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_load_balancers(), supports_check_mode=True)
-    execute(module, run, clients=("elbv2", "ec2"))
+    MODULE.main()
 
 
 if __name__ == "__main__":
