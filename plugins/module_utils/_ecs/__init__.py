@@ -27,6 +27,7 @@ Knowledge (pure, no botocore):
   service_compare.py     what a run must do to one service, as a plan
   rolling_deployments.py where a rolling deployment stands, from DescribeServices
   native_deployments.py  where a blue/green, linear or canary deployment stands; the Tracker
+  load_balancer_plan.py  ecs_load_balancers and a service's reference to one, checked; what ecs_load_balancers does
   declarations.py        the ecs_services declaration the roles share, resolved and checked
   deploy_plan.py         the deploy role's module requests and summary
   policy.py              the deployer's least-privilege IAM policy
@@ -53,6 +54,7 @@ Orchestration (one file a module; none imports another):
   account_info.py        ecs_account_info
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups
+  load_balancers.py      ecs_load_balancers
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result; the same
                          in the worker process, for the action plugins on a local connection

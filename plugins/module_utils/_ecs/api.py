@@ -602,3 +602,181 @@ def create_log_group(logs_client: Any, name: str, tags: dict[str, str]) -> bool:
 @RETRY_SAFE
 def put_retention_policy(logs_client: Any, name: str, days: int) -> None:
     logs_client.put_retention_policy(logGroupName=name, retentionInDays=days)
+
+
+# Load balancers, listeners, target groups and rules (ecs_load_balancers) -------------------------------------------
+
+# ELBv2 answers a batch of names or ARNs with one unknown among them by refusing the whole call.
+ELBV2_NAMES_PER_CALL = 20
+
+
+class LoadBalancingErrorHandler(AWSErrorHandler):
+    """ELBv2's and EC2's "not found" answers: None, not an error."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(
+            [
+                "LoadBalancerNotFound",
+                "TargetGroupNotFound",
+                "ListenerNotFound",
+                "InvalidGroup.NotFound",
+                "InvalidSubnetID.NotFound",
+            ]
+        )
+
+
+def _found_by_names(read: Any, names: list[str]) -> list[dict]:
+    """Every item ``read`` finds among ``names``: twenty a call, and where a batch is refused because one of its
+    names is unknown, one name a call, side by side."""
+    found: list[dict] = []
+    batches = [names[start : start + ELBV2_NAMES_PER_CALL] for start in range(0, len(names), ELBV2_NAMES_PER_CALL)]
+    for batch, answer in zip(batches, in_parallel(read, batches)):
+        if answer is not None:
+            found.extend(answer)
+            continue
+        for single in in_parallel(read, [[name] for name in batch]):
+            found.extend(single or [])
+    return found
+
+
+def describe_load_balancers(elbv2: Any, names: list[str] | None = None, arns: list[str] | None = None) -> list[dict]:
+    """DescribeLoadBalancers of these names (or ARNs); the missing ones are left out."""
+    if names:
+        return _found_by_names(lambda batch: _describe_load_balancers(elbv2, Names=batch), list(names))
+    if arns:
+        return _found_by_names(lambda batch: _describe_load_balancers(elbv2, LoadBalancerArns=batch), list(arns))
+    return []
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe load balancers", default_value=None)
+@RETRY_SAFE
+def _describe_load_balancers(elbv2: Any, **selection: list[str]) -> list[dict] | None:
+    return elbv2.describe_load_balancers(**selection).get("LoadBalancers", [])
+
+
+def describe_target_groups_by_names(elbv2: Any, names: list[str]) -> list[dict]:
+    """DescribeTargetGroups of these names, twenty a call; the missing ones are left out."""
+    return _found_by_names(lambda batch: _describe_target_groups_by_names(elbv2, batch), list(names))
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe target groups", default_value=None)
+@RETRY_SAFE
+def _describe_target_groups_by_names(elbv2: Any, names: list[str]) -> list[dict] | None:
+    return elbv2.describe_target_groups(Names=names).get("TargetGroups", [])
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe listeners", default_value=[])
+@RETRY_SAFE
+def describe_listeners(elbv2: Any, load_balancer_arn: str) -> list[dict]:
+    """Every listener of a load balancer; [] when it is gone."""
+    paginator = elbv2.get_paginator("describe_listeners")
+    return [item for page in paginator.paginate(LoadBalancerArn=load_balancer_arn) for item in page["Listeners"]]
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe listener rules", default_value=[])
+@RETRY_SAFE
+def describe_listener_rules(elbv2: Any, listener_arn: str) -> list[dict]:
+    """Every rule of a listener, the default one included; [] when the listener is gone."""
+    rules: list[dict] = []
+    marker = None
+    while True:
+        page = elbv2.describe_rules(ListenerArn=listener_arn, **({"Marker": marker} if marker else {}))
+        rules.extend(page.get("Rules", []))
+        marker = page.get("NextMarker")
+        if not marker:
+            return rules
+
+
+# CreateLoadBalancer, CreateTargetGroup and CreateListener with the same settings return what the first call made.
+@ECSErrorHandler.common_error_handler("create load balancer")
+@RETRY_SAFE
+def create_load_balancer(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_load_balancer(**request)["LoadBalancers"][0]
+
+
+@ECSErrorHandler.common_error_handler("create listener")
+@RETRY_SAFE
+def create_listener(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_listener(**request)["Listeners"][0]
+
+
+@ECSErrorHandler.common_error_handler("modify listener")
+@RETRY_SAFE
+def modify_listener(elbv2: Any, request: dict) -> dict:
+    return elbv2.modify_listener(**request)["Listeners"][0]
+
+
+@ECSErrorHandler.common_error_handler("add listener certificates")
+@RETRY_SAFE
+def add_listener_certificates(elbv2: Any, listener_arn: str, certificate_arns: list[str]) -> None:
+    elbv2.add_listener_certificates(
+        ListenerArn=listener_arn, Certificates=[{"CertificateArn": arn} for arn in certificate_arns]
+    )
+
+
+@ECSErrorHandler.common_error_handler("create target group")
+@RETRY_SAFE
+def create_target_group(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_target_group(**request)["TargetGroups"][0]
+
+
+@ECSErrorHandler.common_error_handler("modify target group")
+@RETRY_SAFE
+def modify_target_group(elbv2: Any, arn: str, changes: dict) -> None:
+    elbv2.modify_target_group(TargetGroupArn=arn, **changes)
+
+
+# A repeated CreateRule after a lost answer is refused (PriorityInUse): retried on throttling only.
+@ECSErrorHandler.common_error_handler("create rule")
+@RETRY_THROTTLED
+def create_rule(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_rule(**request)["Rules"][0]
+
+
+@ECSErrorHandler.common_error_handler("modify rule")
+@RETRY_SAFE
+def modify_rule(elbv2: Any, request: dict) -> dict:
+    return elbv2.modify_rule(**request)["Rules"][0]
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe subnets", default_value=[])
+@RETRY_SAFE
+def describe_subnets(ec2: Any, subnet_ids: list[str]) -> list[dict]:
+    """The subnets; [] when one of them does not exist (EC2 refuses the whole call then)."""
+    if not subnet_ids:
+        return []
+    return ec2.describe_subnets(SubnetIds=list(subnet_ids)).get("Subnets", [])
+
+
+@ECSErrorHandler.list_error_handler("describe vpcs", default_value=[])
+@RETRY_SAFE
+def describe_vpcs(ec2: Any, vpc_ids: list[str]) -> list[dict]:
+    if not vpc_ids:
+        return []
+    return ec2.describe_vpcs(VpcIds=list(vpc_ids)).get("Vpcs", [])
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe security groups", default_value=[])
+@RETRY_SAFE
+def security_groups_named(ec2: Any, names: list[str], vpc_ids: list[str]) -> list[dict]:
+    """The security groups of these names in these VPCs (a group made by an earlier run that stopped halfway)."""
+    if not names or not vpc_ids:
+        return []
+    filters = [{"Name": "group-name", "Values": list(names)}, {"Name": "vpc-id", "Values": list(vpc_ids)}]
+    return ec2.describe_security_groups(Filters=filters).get("SecurityGroups", [])
+
+
+# A repeated CreateSecurityGroup is refused (InvalidGroup.Duplicate): retried on throttling only.
+@ECSErrorHandler.common_error_handler("create security group")
+@RETRY_THROTTLED
+def create_security_group(ec2: Any, name: str, description: str, vpc_id: str) -> str:
+    return ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc_id)["GroupId"]
+
+
+@ECSErrorHandler.common_error_handler("authorize security group ingress")
+@RETRY_THROTTLED
+def authorize_ingress(ec2: Any, group_id: str, permissions: list[dict]) -> None:
+    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)

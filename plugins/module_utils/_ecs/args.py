@@ -545,3 +545,15 @@ def ecs_log_groups() -> dict:
             "log_groups": {"type": "list", "elements": "dict", "required": True, "options": LOG_GROUP_OPTIONS},
         },
     }
+
+
+def ecs_load_balancers() -> dict:
+    """AnsibleAWSModule arguments of ecs_load_balancers: the declared load balancers and the services' plans, checked
+    by the run (load_balancer_plan) so that a bad one is named by its path."""
+    return {
+        "argument_spec": {
+            "load_balancers": {"type": "list", "elements": "dict", "default": []},
+            "services": {"type": "list", "elements": "dict", "default": []},
+            "manage": {"type": "bool", "default": True},
+        }
+    }

@@ -116,6 +116,26 @@ NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
     "ecs:ListClusters": "only ecs_taskdef_prune without clusters; the policy scopes pruning to the declared clusters",
 }
+# The bootstrap role's ecs_load_balancers makes load balancers, listeners, target groups and rules with the
+# administrator's credentials; a deploy never does (ECS itself moves a blue/green rule's weights).
+_BOOTSTRAP_ONLY = "only ecs_load_balancers, which the bootstrap role runs; a deploy makes no load balancer part"
+NOT_GRANTED.update(
+    {
+        f"elasticloadbalancing:{action}": _BOOTSTRAP_ONLY
+        for action in (
+            "AddListenerCertificates",
+            "CreateListener",
+            "CreateLoadBalancer",
+            "CreateRule",
+            "CreateTargetGroup",
+            "DescribeListeners",
+            "DescribeLoadBalancers",
+            "ModifyListener",
+            "ModifyRule",
+            "ModifyTargetGroup",
+        )
+    }
+)
 
 # ecs_iam_roles runs in bootstrap only, under an administrator's identity: a deployer never makes or changes roles.
 IAM_ROLES_NOT_GRANTED = {
