@@ -17,6 +17,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
+from .repository_plan import service_repository
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
 from .taskdef_input import unwrap
@@ -59,6 +60,7 @@ ITEM_KEYS = (
     "log_group",
     "run_before_deploy",
     "run_after_deploy",
+    "repository",
 )
 # The keys of one task of run_before_deploy / run_after_deploy.
 RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
@@ -206,6 +208,8 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         "load_balancer": _load_balancer(
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
+        "repository": service_repository(item.get("repository"), where),
+        "extra_roles": [],
     }
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
