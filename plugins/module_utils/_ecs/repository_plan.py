@@ -321,6 +321,11 @@ def _complete(
     }
     if entry["push_oidc"]:
         repository["push_role"] = push_role(entry, account_id, partition, repository["arn"])
+    # The ecs_repositories options of this repository, as the bootstrap role passes them.
+    repository["request"] = {
+        **{key: copy.deepcopy(entry[key]) for key in REPOSITORY_KEYS},
+        "pull_role_arns": repository["pull_role_arns"],
+    }
     return repository
 
 
