@@ -30,6 +30,7 @@ WEB = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/shop/web"
 PUSH = ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
         "ecr:CompleteLayerUpload", "ecr:PutImage"]  # fmt: skip
 PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+NGINX = {"containerDefinitions": [{"name": "api", "image": "nginx"}]}
 MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"})
 
 
@@ -200,13 +201,12 @@ def test_repositories_are_made_once_pulled_by_prod_and_pushed_only_by_ci(clean_s
             "ecs_services[api].repository.keep_images must be a whole number, 1 or more images, got 0",
         ),
         (
-            [{"name": "api", "cluster": "shop-dev", "task_definition": {"containerDefinitions": [{"name": "api", "image": "nginx"}]},
+            [{"name": "api", "cluster": "shop-dev", "task_definition": NGINX,
               "repository": {"name": "shop/api", "push_oidc": {"provider": "github", "subjects": ["*"]}}}],
             "ecs_services[api].repository.push_oidc.subjects[0] '*' is not a github subject that names its repository",
         ),
         (
-            [{"name": "api", "cluster": "shop-dev", "task_definition": {"containerDefinitions": [{"name": "api", "image": "nginx"}]},
-              "repository": {"name": "Shop/API"}}],
+            [{"name": "api", "cluster": "shop-dev", "task_definition": NGINX, "repository": {"name": "Shop/API"}}],
             "ecs_services[api].repository.name 'Shop/API' is not an ECR repository name",
         ),
     ],
