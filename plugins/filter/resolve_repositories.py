@@ -69,6 +69,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions impo
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.repository_plan import (
     pulling_environments,
+    repository_images,
     resolve_repositories,
     with_push_roles,
 )
@@ -94,6 +95,14 @@ def _resolve_repositories(  # noqa: PLR0917 - a filter's options are positional 
         raise AnsibleFilterError(str(error)) from None
 
 
+@with_plain_arguments
+def _repository_images(plans, account_id, region="", partition="aws"):
+    try:
+        return repository_images(plans, str(account_id), str(region or ""), partition or "aws")
+    except ECSValidationError as error:
+        raise AnsibleFilterError(str(error)) from None
+
+
 class FilterModule:
     def filters(self):
-        return {"resolve_repositories": _resolve_repositories}
+        return {"resolve_repositories": _resolve_repositories, "repository_images": _repository_images}

@@ -588,3 +588,33 @@ def repository_changes(live: dict | None, wanted: dict) -> list[str]:
     if immutable != wanted["immutable_tags"]:
         changes.append("immutable_tags")
     return changes
+
+
+def repository_images(plans: list[dict], account_id: str, region: str, partition: str = "aws") -> list[dict]:
+    """The plans with every container image written as the service's own repository (``shop/api:bootstrap``, or
+    ``shop/api@sha256:...``) turned into that repository's URI in the environment's registry.
+
+    The name alone is the repository: the same declaration then names the right registry in every account and
+    region. An image of any other name is left as written (``nginx:1.27`` stays Docker Hub's).
+
+    Raises:
+        ECSValidationError: such an image, and no region to find the registry in.
+    """
+    plans = copy.deepcopy(plans)
+    suffix = ".amazonaws.com.cn" if partition == "aws-cn" else ".amazonaws.com"
+    for plan in plans:
+        repository = plan.get("repository")
+        name = repository if isinstance(repository, str) else (repository or {}).get("name")
+        if not name:
+            continue
+        for container in (plan.get("task_definition") or {}).get("containerDefinitions") or []:
+            image = container.get("image")
+            if not isinstance(image, str) or not (image.startswith(f"{name}:") or image.startswith(f"{name}@")):
+                continue
+            if not region or region == "*":
+                raise ECSValidationError(
+                    f"ecs_services[{plan['name']}] container {container.get('name')} image {image} names the "
+                    "service's repository; its registry needs the region: set ecs_region"
+                )
+            container["image"] = f"{account_id}.dkr.ecr.{region}{suffix}/{image}"
+    return plans

@@ -15,6 +15,7 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.repository_plan
     pulling_environments,
     push_policy,
     repository_changes,
+    repository_images,
     repository_policy,
     resolve_repositories,
     same_document,
@@ -247,3 +248,25 @@ def test_the_deployer_reads_images_of_the_declared_repositories_only_when_every_
         "arn:aws:ecr:*:*:repository/shop/web",
     ]
     assert policy._verified_repositories([*plans, {"repository": None}], "aws") == ["arn:aws:ecr:*:*:repository/*"]
+
+
+def test_an_image_written_as_the_services_repository_is_the_environments_registry():
+    containers = [
+        {"name": "api", "image": "shop/api:bootstrap"},
+        {"name": "pinned", "image": "shop/api@sha256:abc"},
+        {"name": "proxy", "image": "nginx:1.27"},
+        {"name": "other", "image": "shop/api-tools:1"},
+    ]
+    plans = [{"name": "api", "repository": "shop/api", "task_definition": {"containerDefinitions": containers}}]
+
+    (resolved,) = repository_images(plans, ACCOUNT, "eu-west-1")
+
+    assert [c["image"] for c in resolved["task_definition"]["containerDefinitions"]] == [
+        f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/api:bootstrap",
+        f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shop/api@sha256:abc",
+        "nginx:1.27",
+        "shop/api-tools:1",
+    ]
+    assert plans[0]["task_definition"]["containerDefinitions"][0]["image"] == "shop/api:bootstrap"
+    with pytest.raises(ECSValidationError, match=r"ecs_services\[api\] container api image shop/api:bootstrap"):
+        repository_images(plans, ACCOUNT, "")
