@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from .exceptions import ECSValidationError
+from .verify_plan import ecr_image
 from .vocabulary import IAM_ROLE_NAME_PATTERN, MAX_IAM_ROLE_NAME
 
 # CreateRepository's constraints on repositoryName.
@@ -336,19 +337,34 @@ def repository_arn(name: str, account_id: str, partition: str = "aws", region: s
 def with_push_roles(plans: list[dict], repositories: list[dict]) -> list[dict]:
     """The service plans with each repository's push role in ``extra_roles`` (the bootstrap's ecs_iam_roles call
     makes every one): on the first plan whose service uses the repository, or on the run's first plan for a shared
-    repository that no service of the run names. ``repository`` of each plan becomes the repository's name."""
+    repository that no service of the run names. ``repository`` of each plan becomes the repository's name, and
+    ``ecr_pull_resources`` the repositories its execution role needs to pull from (None without a repository)."""
     plans = copy.deepcopy(plans)
+    partition = next((r["arn"].split(":")[1] for r in repositories if r.get("arn")), "aws")
     for plan in plans:
         plan.setdefault("extra_roles", [])
         repository = plan.get("repository")
         if isinstance(repository, dict):
             plan["repository"] = repository["name"]
+        plan["ecr_pull_resources"] = pull_resources(plan, partition) if plan["repository"] else None
     for repository in repositories:
         if not repository.get("push_role") or not plans:
             continue
         owner = next((plan for plan in plans if plan.get("repository") == repository["name"]), plans[0])
         owner["extra_roles"].append(copy.deepcopy(repository["push_role"]))
     return plans
+
+
+def pull_resources(plan: dict, partition: str = "aws") -> list[str]:
+    """The repositories the execution role of a service with a repository pulls from: that repository in any account
+    and region (a promotion pulls it from the source environment's account, whose repository policy decides), and
+    every other ECR repository its task definition names (a sidecar's)."""
+    names = {plan["repository"]}
+    for container in (plan.get("task_definition") or {}).get("containerDefinitions") or []:
+        image = ecr_image(container.get("image") or "")
+        if image:
+            names.add(image.repository)
+    return sorted(f"arn:{partition}:ecr:*:*:repository/{name}" for name in names)
 
 
 def push_policy(repository_arn: str, immutable_tags: bool) -> dict:

@@ -217,6 +217,7 @@ def test_push_roles_join_extra_roles_of_the_plan_that_uses_the_repository():
     repositories = resolve_repositories(plans, [{"name": "shop/web"}], ACCOUNT, region="eu-west-1")
     resolved = with_push_roles(plans, repositories)
     assert resolved[0]["extra_roles"] == []
+    assert resolved[0]["ecr_pull_resources"] == ["arn:aws:ecr:*:*:repository/shop/web"]
     (role,) = resolved[1]["extra_roles"]
     assert resolved[1]["repository"] == "shop/api"
     assert role["name"] == "shop-api-push"
