@@ -39,8 +39,8 @@ options:
     default: "*"
   environments:
     description:
-      - The other environments, C({name, account_id, services, deployer_role_arn}), with their C(ecs_services):
-        the execution roles of their services that use a repository may pull from it.
+      - The other environments, each with C(name), C(account_id), C(services) (its C(ecs_services)) and
+        C(deployer_role_arn). The execution roles of their services that use a repository may pull from it.
     type: list
     elements: dict
   whole_declaration:
