@@ -51,10 +51,10 @@ def _recap_changed(output: str) -> int:
     return int(found.group(1))
 
 
-def _prod_ecr(sandbox):
-    """ECR as prod's account sees it (an assumed role of 222222222222)."""
+def _prod_ecr(sandbox, role: str = "shop-prod-api-exec"):
+    """ECR as a role of prod's account (222222222222) sees it."""
     credentials = client(sandbox, "sts").assume_role(
-        RoleArn=f"arn:aws:iam::{PROD}:role/shop-prod-api-exec", RoleSessionName="pull"
+        RoleArn=f"arn:aws:iam::{PROD}:role/{role}", RoleSessionName="pull"
     )["Credentials"]
     return boto3.client(
         "ecr",
@@ -69,6 +69,28 @@ def _prod_ecr(sandbox):
 def _decisions(iam, principal: str, actions: list[str], resource: str) -> dict:
     answer = iam.simulate_principal_policy(PolicySourceArn=principal, ActionNames=actions, ResourceArns=[resource])
     return {result["EvalActionName"]: result["EvalDecision"] for result in answer["EvaluationResults"]}
+
+
+def _make_push_role(iam) -> str:
+    entry = check_repository(
+        {
+            "name": "shop/api",
+            "immutable_tags": True,
+            "push_oidc": {"provider": "github", "subjects": ["repo:shop/api:ref:refs/heads/main"]},
+        },
+        "repository",
+    )
+    role = push_role(entry, ACCOUNT, "aws", API)
+    arn = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(role["trust_policy"]))["Role"][
+        "Arn"
+    ]
+    for name, document in role["inline_policies"].items():
+        iam.put_role_policy(RoleName=role["name"], PolicyName=name, PolicyDocument=json.dumps(document))
+    trust = role["trust_policy"]["Statement"][0]
+    assert trust["Condition"]["StringLike"] == {
+        "token.actions.githubusercontent.com:sub": ["repo:shop/api:ref:refs/heads/main"]
+    }
+    return arn
 
 
 @pytest.fixture
@@ -129,6 +151,10 @@ def test_repositories_are_made_once_pulled_by_prod_and_pushed_only_by_ci(clean_s
     with pytest.raises(ClientError) as refused:
         prod.batch_get_image(repositoryName="shop/tools", **wanted)
     assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    # The grant names prod's execution role and deployer, not every principal of prod's account.
+    with pytest.raises(ClientError) as refused:
+        _prod_ecr(clean_sandbox, "shop-prod-intern").batch_get_image(repositoryName="shop/api", **wanted)
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
 
     (provider,) = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
     assert provider["Arn"] == f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
@@ -137,24 +163,7 @@ def test_repositories_are_made_once_pulled_by_prod_and_pushed_only_by_ci(clean_s
     ]
 
     # The push role is an extra_roles entry of the plan, which the IAM step makes; made here from the same entry.
-    entry = check_repository(
-        {
-            "name": "shop/api",
-            "immutable_tags": True,
-            "push_oidc": {"provider": "github", "subjects": ["repo:shop/api:ref:refs/heads/main"]},
-        },
-        "repository",
-    )
-    role = push_role(entry, ACCOUNT, "aws", "arn:aws:ecr:us-east-1:123456789012:repository/shop/api")
-    role_arn = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(role["trust_policy"]))[
-        "Role"
-    ]["Arn"]
-    for name, document in role["inline_policies"].items():
-        iam.put_role_policy(RoleName=role["name"], PolicyName=name, PolicyDocument=json.dumps(document))
-    trust = role["trust_policy"]["Statement"][0]
-    assert trust["Condition"]["StringLike"] == {
-        "token.actions.githubusercontent.com:sub": ["repo:shop/api:ref:refs/heads/main"]
-    }
+    role_arn = _make_push_role(iam)
 
     # IAM's evaluation: push to its repository, not to another one, and no pull (its tags are immutable).
     assert _decisions(iam, role_arn, PUSH, API) == dict.fromkeys(PUSH, "allowed")
