@@ -2,7 +2,8 @@
 
 The inventory (files/repositories_inventory) has dev in the sandbox's own account and prod in 222222222222. dev's
 bootstrap makes the repositories its services declare; prod's execution roles and deployer may pull from them; a
-GitHub Actions role and an existing IAM user may push, and the sandbox's IAM simulator proves what they can do.
+GitHub Actions role (made by the IAM step from the plan's extra_roles) and an existing IAM user may push, and the
+sandbox's IAM simulator proves what they can do. The runs take the tags of the repositories and the IAM roles.
 """
 
 from __future__ import annotations
@@ -15,10 +16,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.repository_plan import (
-    check_repository,
-    push_role,
-)
 from tests.integration.conftest import run_playbook
 from tests.support.aws import client
 
@@ -41,7 +38,10 @@ def _writes(sandbox) -> dict:
 def _bootstrap(sandbox, *args: str, extra: dict | None = None):
     variables = {"target": "dev", **(extra or {})}
     return run_playbook(
-        sandbox, "bootstrap_playbook.yml", variables, args=("-i", INVENTORY, "--tags", "bootstrap_repositories", *args)
+        sandbox,
+        "bootstrap_playbook.yml",
+        variables,
+        args=("-i", INVENTORY, "--tags", "bootstrap_repositories,bootstrap_iam", *args),
     )
 
 
@@ -71,26 +71,27 @@ def _decisions(iam, principal: str, actions: list[str], resource: str) -> dict:
     return {result["EvalActionName"]: result["EvalDecision"] for result in answer["EvaluationResults"]}
 
 
-def _make_push_role(iam) -> str:
-    entry = check_repository(
-        {
-            "name": "shop/api",
-            "immutable_tags": True,
-            "push_oidc": {"provider": "github", "subjects": ["repo:shop/api:ref:refs/heads/main"]},
-        },
-        "repository",
-    )
-    role = push_role(entry, ACCOUNT, "aws", API)
-    arn = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(role["trust_policy"]))["Role"][
-        "Arn"
-    ]
-    for name, document in role["inline_policies"].items():
-        iam.put_role_policy(RoleName=role["name"], PolicyName=name, PolicyDocument=json.dumps(document))
-    trust = role["trust_policy"]["Statement"][0]
-    assert trust["Condition"]["StringLike"] == {
-        "token.actions.githubusercontent.com:sub": ["repo:shop/api:ref:refs/heads/main"]
+def _prove_push_only(iam, role_arn: str) -> None:
+    # IAM's evaluation: push to its repository, not to another one, and no pull (its tags are immutable).
+    assert _decisions(iam, role_arn, PUSH, API) == dict.fromkeys(PUSH, "allowed")
+    assert _decisions(iam, role_arn, PUSH, WEB) == dict.fromkeys(PUSH, "implicitDeny")
+    assert _decisions(iam, role_arn, PULL, API) == dict.fromkeys(PULL, "implicitDeny")
+    assert _decisions(iam, role_arn, ["ecr:GetAuthorizationToken"], "*") == {"ecr:GetAuthorizationToken": "allowed"}
+    assert _decisions(iam, role_arn, ["ecr:DeleteRepository", "ecr:BatchDeleteImage"], API) == {
+        "ecr:DeleteRepository": "implicitDeny",
+        "ecr:BatchDeleteImage": "implicitDeny",
     }
-    return arn
+
+    # The existing user pushes to its repository; its tags are mutable, so it may read the manifest it replaces,
+    # but never download a layer.
+    user = f"arn:aws:iam::{ACCOUNT}:user/ci-legacy"
+    assert _decisions(iam, user, PUSH, WEB) == dict.fromkeys(PUSH, "allowed")
+    assert _decisions(iam, user, PUSH, API) == dict.fromkeys(PUSH, "implicitDeny")
+    assert _decisions(iam, user, PULL, WEB) == {
+        "ecr:BatchGetImage": "allowed",
+        "ecr:GetDownloadUrlForLayer": "implicitDeny",
+    }
+    assert iam.list_access_keys(UserName="ci-legacy")["AccessKeyMetadata"] == []
 
 
 @pytest.fixture
@@ -162,29 +163,19 @@ def test_repositories_are_made_once_pulled_by_prod_and_pushed_only_by_ci(clean_s
         "sts.amazonaws.com"
     ]
 
-    # The push role is an extra_roles entry of the plan, which the IAM step makes; made here from the same entry.
-    role_arn = _make_push_role(iam)
-
-    # IAM's evaluation: push to its repository, not to another one, and no pull (its tags are immutable).
-    assert _decisions(iam, role_arn, PUSH, API) == dict.fromkeys(PUSH, "allowed")
-    assert _decisions(iam, role_arn, PUSH, WEB) == dict.fromkeys(PUSH, "implicitDeny")
-    assert _decisions(iam, role_arn, PULL, API) == dict.fromkeys(PULL, "implicitDeny")
-    assert _decisions(iam, role_arn, ["ecr:GetAuthorizationToken"], "*") == {"ecr:GetAuthorizationToken": "allowed"}
-    assert _decisions(iam, role_arn, ["ecr:DeleteRepository", "ecr:BatchDeleteImage"], API) == {
-        "ecr:DeleteRepository": "implicitDeny",
-        "ecr:BatchDeleteImage": "implicitDeny",
+    # The push role: an extra_roles entry of api's plan, made by the IAM step with the services' roles.
+    role = iam.get_role(RoleName="shop-api-push")["Role"]
+    role_arn = role["Arn"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Federated": provider["Arn"]}
+    assert trust["Condition"] == {
+        "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+        "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:shop/api:ref:refs/heads/main"]},
     }
+    assert iam.list_role_policies(RoleName="shop-api-push")["PolicyNames"] == ["driftless-ecr-push"]
+    assert iam.list_attached_role_policies(RoleName="shop-api-push")["AttachedPolicies"] == []
 
-    # The existing user pushes to its repository; its tags are mutable, so it may read the manifest it replaces,
-    # but never download a layer.
-    user = f"arn:aws:iam::{ACCOUNT}:user/ci-legacy"
-    assert _decisions(iam, user, PUSH, WEB) == dict.fromkeys(PUSH, "allowed")
-    assert _decisions(iam, user, PUSH, API) == dict.fromkeys(PUSH, "implicitDeny")
-    assert _decisions(iam, user, PULL, WEB) == {
-        "ecr:BatchGetImage": "allowed",
-        "ecr:GetDownloadUrlForLayer": "implicitDeny",
-    }
-    assert iam.list_access_keys(UserName="ci-legacy")["AccessKeyMetadata"] == []
+    _prove_push_only(iam, role_arn)
 
     clean_sandbox.control("calls/reset", {})
     second = _bootstrap(clean_sandbox)

@@ -209,6 +209,8 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
         "repository": service_repository(item.get("repository"), where),
+        # IAM roles that other kinds of this service need (a push role, a schedule's role): bootstrap makes them
+        # with the service's own roles, in one ecs_iam_roles call.
         "extra_roles": [],
     }
     if blue_green and plan["load_balancer"]:
