@@ -38,6 +38,7 @@ Knowledge (pure, no botocore):
   bootstrap_roles.py     the IAM roles bootstrap makes for the service plans (execution, task, infrastructure, extra)
   log_group_plan.py      CloudWatch Logs log groups: declared ones checked, read by folder, what to write
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
+  repository_plan.py     ECR repositories declared: checks, lifecycle, pull and push policies, the push role
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
@@ -51,6 +52,7 @@ Orchestration (one file a module; none imports another):
   service_deployment.py  ecs_service_deployment
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
+  repositories.py        ecs_repositories
   account_info.py        ecs_account_info
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups

@@ -780,3 +780,149 @@ def create_security_group(ec2: Any, name: str, description: str, vpc_id: str) ->
 @RETRY_THROTTLED
 def authorize_ingress(ec2: Any, group_id: str, permissions: list[dict]) -> None:
     ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
+
+
+# ECR repositories and the IAM pieces of their push-only principals (ecs_repositories) ----------------------------
+
+
+class RegistryErrorHandler(AWSErrorHandler):
+    """ECR's and IAM's "not found" answers for repositories, their policies, users and OIDC providers: None."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(
+            [
+                "RepositoryNotFoundException",
+                "RepositoryPolicyNotFoundException",
+                "LifecyclePolicyNotFoundException",
+                "NoSuchEntity",
+            ]
+        )
+
+
+@RegistryErrorHandler.list_error_handler("describe repositories", default_value=[])
+@RETRY_SAFE
+def describe_repositories(ecr_client: Any) -> list[dict]:
+    """Every repository of the registry: one call for up to a thousand, where naming them would fail the whole call
+    on the first that does not exist yet."""
+    found: list[dict] = []
+    for page in ecr_client.get_paginator("describe_repositories").paginate(PaginationConfig={"PageSize": 1000}):
+        found.extend(page.get("repositories", []))
+    return found
+
+
+@RegistryErrorHandler.list_error_handler("get lifecycle policy", default_value=None)
+@RETRY_SAFE
+def get_lifecycle_policy(ecr_client: Any, repository: str) -> str | None:
+    """The repository's lifecycle policy text, or None."""
+    return ecr_client.get_lifecycle_policy(repositoryName=repository)["lifecyclePolicyText"]
+
+
+@RegistryErrorHandler.list_error_handler("get repository policy", default_value=None)
+@RETRY_SAFE
+def get_repository_policy(ecr_client: Any, repository: str, registry_id: str | None = None) -> str | None:
+    """The repository policy text, or None (no policy, or no repository)."""
+    extra = {"registryId": registry_id} if registry_id else {}
+    return ecr_client.get_repository_policy(repositoryName=repository, **extra)["policyText"]
+
+
+@RegistryErrorHandler.common_error_handler("create repository")
+@RETRY_THROTTLED
+def create_repository(ecr_client: Any, name: str, scan_on_push: bool, immutable_tags: bool) -> dict:
+    """CreateRepository, encrypted with ECR's default (AES256). Not retried on 5xx: a repeat would be refused as
+    existing; the next run finds it."""
+    return ecr_client.create_repository(
+        repositoryName=name,
+        imageScanningConfiguration={"scanOnPush": scan_on_push},
+        imageTagMutability="IMMUTABLE" if immutable_tags else "MUTABLE",
+    )["repository"]
+
+
+@RegistryErrorHandler.common_error_handler("put image scanning configuration")
+@RETRY_SAFE
+def put_image_scanning_configuration(ecr_client: Any, repository: str, scan_on_push: bool) -> None:
+    ecr_client.put_image_scanning_configuration(
+        repositoryName=repository, imageScanningConfiguration={"scanOnPush": scan_on_push}
+    )
+
+
+@RegistryErrorHandler.common_error_handler("put image tag mutability")
+@RETRY_SAFE
+def put_image_tag_mutability(ecr_client: Any, repository: str, immutable_tags: bool) -> None:
+    ecr_client.put_image_tag_mutability(
+        repositoryName=repository, imageTagMutability="IMMUTABLE" if immutable_tags else "MUTABLE"
+    )
+
+
+@RegistryErrorHandler.common_error_handler("put lifecycle policy")
+@RETRY_SAFE
+def put_lifecycle_policy(ecr_client: Any, repository: str, document: dict) -> None:
+    ecr_client.put_lifecycle_policy(repositoryName=repository, lifecyclePolicyText=json.dumps(document))
+
+
+@RegistryErrorHandler.common_error_handler("set repository policy")
+@RETRY_SAFE
+def set_repository_policy(ecr_client: Any, repository: str, document: dict) -> None:
+    ecr_client.set_repository_policy(repositoryName=repository, policyText=json.dumps(document))
+
+
+@RegistryErrorHandler.common_error_handler("delete repository policy")
+@RETRY_SAFE
+def delete_repository_policy(ecr_client: Any, repository: str) -> None:
+    ecr_client.delete_repository_policy(repositoryName=repository)
+
+
+@RegistryErrorHandler.list_error_handler("list OpenID Connect providers", default_value=[])
+@RETRY_SAFE
+def list_open_id_connect_providers(iam_client: Any) -> list[str]:
+    """The ARNs of the account's OIDC identity providers (one call: IAM does not page this list)."""
+    return [entry["Arn"] for entry in iam_client.list_open_id_connect_providers().get("OpenIDConnectProviderList", [])]
+
+
+@RegistryErrorHandler.list_error_handler("get OpenID Connect provider", default_value=None)
+@RETRY_SAFE
+def get_open_id_connect_provider(iam_client: Any, arn: str) -> dict | None:
+    return iam_client.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+
+
+@RegistryErrorHandler.common_error_handler("create OpenID Connect provider")
+@RETRY_THROTTLED
+def create_open_id_connect_provider(iam_client: Any, url: str, audiences: list[str]) -> str:
+    """CreateOpenIDConnectProvider without thumbprints: IAM trusts GitHub's and GitLab's certificates through its
+    own library of root CAs, and fetches a thumbprint itself when one is needed."""
+    return iam_client.create_open_id_connect_provider(Url=url, ClientIDList=audiences)["OpenIDConnectProviderArn"]
+
+
+@RegistryErrorHandler.common_error_handler("add client id to OpenID Connect provider")
+@RETRY_SAFE
+def add_client_id_to_open_id_connect_provider(iam_client: Any, arn: str, audience: str) -> None:
+    iam_client.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID=audience)
+
+
+@RegistryErrorHandler.list_error_handler("get user", default_value=None)
+@RETRY_SAFE
+def get_user(iam_client: Any, name: str) -> dict | None:
+    return iam_client.get_user(UserName=name)["User"]
+
+
+@RegistryErrorHandler.list_error_handler("get user policy", default_value=None)
+@RETRY_SAFE
+def get_user_policy(iam_client: Any, user: str, policy_name: str) -> dict | None:
+    """The user's inline policy document (decoded), or None."""
+    document = iam_client.get_user_policy(UserName=user, PolicyName=policy_name)["PolicyDocument"]
+    return json.loads(urllib.parse.unquote(document)) if isinstance(document, str) else document
+
+
+@RegistryErrorHandler.common_error_handler("put user policy")
+@RETRY_SAFE
+def put_user_policy(iam_client: Any, user: str, policy_name: str, document: dict) -> None:
+    iam_client.put_user_policy(UserName=user, PolicyName=policy_name, PolicyDocument=json.dumps(document))
+
+
+@RegistryErrorHandler.common_error_handler("describe registry")
+@RETRY_SAFE
+def registry_id(ecr_client: Any) -> str:
+    """The account of the registry the client reaches (ECR DescribeRegistry)."""
+    return ecr_client.describe_registry()["registryId"]

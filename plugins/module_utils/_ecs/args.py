@@ -557,3 +557,38 @@ def ecs_load_balancers() -> dict:
             "manage": {"type": "bool", "default": True},
         }
     }
+
+
+REPOSITORY_ITEM_ARG_SPEC = {
+    "name": {"type": "str", "required": True},
+    "scan_on_push": {"type": "bool", "default": True},
+    "immutable_tags": {"type": "bool", "default": False},
+    "keep_images": {"type": "int"},
+    "expire_untagged_days": {"type": "int"},
+    "pull_accounts": {"type": "list", "elements": "str", "default": []},
+    "pull_role_arns": {"type": "list", "elements": "str", "default": []},
+    "push_oidc": {
+        "type": "dict",
+        "options": {
+            "provider": {"type": "str", "required": True, "choices": ["github", "gitlab"]},
+            "subjects": {"type": "list", "elements": "str", "required": True},
+            "role_name": {"type": "str"},
+        },
+    },
+    "push_user": {"type": "str"},
+}
+
+
+def ecs_repositories() -> dict:
+    return {
+        "argument_spec": {
+            "repositories": {
+                "type": "list",
+                "elements": "dict",
+                "required": True,
+                "options": copy.deepcopy(REPOSITORY_ITEM_ARG_SPEC),
+            },
+            "account_id": {"type": "str"},
+            "partition": {"type": "str"},
+        }
+    }

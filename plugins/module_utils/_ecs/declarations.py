@@ -18,6 +18,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
 from .load_balancer_plan import CLASSIC, check_load_balancers, check_network_listeners, resolve_reference
+from .repository_plan import service_repository
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
 from .taskdef_input import unwrap
@@ -61,6 +62,7 @@ ITEM_KEYS = (
     "log_group",
     "run_before_deploy",
     "run_after_deploy",
+    "repository",
 )
 # The keys of one task of run_before_deploy / run_after_deploy.
 RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
@@ -234,6 +236,7 @@ def _resolve_one(
             load_balancers=load_balancers or {},
             blue_green=blue_green,
         ),
+        "repository": service_repository(item.get("repository"), where),
         # IAM roles that other kinds of this service need (a push role, a schedule's role): bootstrap makes them
         # with the service's own roles, in one ecs_iam_roles call.
         "extra_roles": [],

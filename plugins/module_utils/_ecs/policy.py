@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from .exceptions import ECSValidationError
+from .verify_plan import ecr_image
 from .vocabulary import ECS_PRINCIPAL, ECS_TASKS_PRINCIPAL
 
 POLICY_VERSION = "2012-10-17"
@@ -162,6 +163,33 @@ NOT_GRANTED.update(
         f"logs:{action}": "only ecs_log_groups, which the bootstrap role runs; a deploy makes no log group"
         for action in ("CreateLogGroup", "PutRetentionPolicy")
     }
+)
+
+# ecs_repositories runs in the bootstrap role, with the credentials that make clusters and roles; a deploy never
+# makes or changes a repository, its policies, an OIDC provider or a user's policy.
+REPOSITORY_BOOTSTRAP_ACTIONS = (
+    "ecr:CreateRepository",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:DescribeRegistry",
+    "ecr:DescribeRepositories",
+    "ecr:GetLifecyclePolicy",
+    "ecr:GetRepositoryPolicy",
+    "ecr:PutImageScanningConfiguration",
+    "ecr:PutImageTagMutability",
+    "ecr:PutLifecyclePolicy",
+    "ecr:SetRepositoryPolicy",
+    "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:CreateOpenIDConnectProvider",
+    "iam:GetOpenIDConnectProvider",
+    "iam:GetUser",
+    "iam:GetUserPolicy",
+    "iam:ListOpenIDConnectProviders",
+    "iam:PutUserPolicy",
+)
+NOT_GRANTED.update(
+    dict.fromkeys(
+        REPOSITORY_BOOTSTRAP_ACTIONS, "only ecs_repositories, in the bootstrap role; no deploy makes repositories"
+    )
 )
 
 ECR_AUTHORIZATION_ACTIONS = ("ecr:GetAuthorizationToken",)
@@ -348,13 +376,32 @@ def _log_group_arns(plans: list[dict], arn: _ArnBuilder) -> list[str]:
 
 
 def _verify_statements(plans: list[dict], clusters: list[str], partition: str, account_id: str) -> list[dict]:
-    typed = [f"arn:{partition}:ecr:*:*:repository/*", f"arn:{partition}:secretsmanager:*:*:secret:*"]
+    typed = [*_verified_repositories(plans, partition), f"arn:{partition}:secretsmanager:*:*:secret:*"]
     return [
         _statement(VERIFY_SIDS["clusters"], set(VERIFY_CLUSTER_ACTIONS), clusters),
         _statement(VERIFY_SIDS["roles"], set(VERIFY_ROLE_ACTIONS), _role_arns(plans, partition, account_id)),
         _statement(VERIFY_SIDS["typed"], set(VERIFY_TYPED_ACTIONS), typed),
         _statement(VERIFY_SIDS["describe"], set(VERIFY_DESCRIBE_ONLY_ACTIONS), ["*"]),
     ]
+
+
+def _verified_repositories(plans: list[dict], partition: str) -> list[str]:
+    """The ECR repositories the checks before a deploy may read images of.
+
+    When every service declares its repository, its images are pushed there (and a promotion reads them from the
+    same repository of the source account): the declared names, in any account and region, and the ECR repositories
+    the task definitions already name. Otherwise any repository, since a deploy may set any image.
+    """
+    declared = [plan.get("repository") for plan in plans]
+    if not plans or not all(declared):
+        return [f"arn:{partition}:ecr:*:*:repository/*"]
+    names = {name if isinstance(name, str) else name.get("name") for name in declared}
+    for plan in plans:
+        for container in (plan.get("task_definition") or {}).get("containerDefinitions") or []:
+            image = ecr_image(container.get("image") or "")
+            if image:
+                names.add(image.repository)
+    return sorted(f"arn:{partition}:ecr:*:*:repository/{name}" for name in names)
 
 
 class _ArnBuilder:
