@@ -36,6 +36,7 @@ Knowledge (pure, no botocore):
   iam_role_plan.py       IAM roles: declared roles checked, policy documents compared, the writes a role needs
   bootstrap_roles.py     the IAM roles bootstrap makes for the service plans (execution, task, infrastructure, extra)
   log_group_plan.py      CloudWatch Logs log groups: declared ones checked, read by folder, what to write
+  cluster_plan.py        clusters: which are missing, their CreateCluster, which declared services they hold
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
@@ -52,6 +53,7 @@ Orchestration (one file a module; none imports another):
   task_run.py            ecs_task_run
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups
+  clusters.py            ecs_clusters
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result
 """

@@ -592,3 +592,13 @@ def create_log_group(logs_client: Any, name: str, tags: dict[str, str]) -> bool:
 @RETRY_SAFE
 def put_retention_policy(logs_client: Any, name: str, days: int) -> None:
     logs_client.put_retention_policy(logGroupName=name, retentionInDays=days)
+
+
+# Clusters of ecs_clusters -------------------------------------------------------------------------------------------
+
+
+# CreateCluster of a name that exists returns that cluster unchanged: a repeat after a lost answer is harmless.
+@ECSErrorHandler.common_error_handler("create cluster")
+@RETRY_SAFE
+def create_cluster(client: Any, request: dict) -> dict:
+    return client.create_cluster(**request)["cluster"]

@@ -143,6 +143,7 @@ NOT_GRANTED.update(
         for action in ("CreateLogGroup", "PutRetentionPolicy")
     }
 )
+NOT_GRANTED["ecs:CreateCluster"] = "only ecs_clusters, which the bootstrap role runs; a deploy makes no cluster"
 
 ECR_AUTHORIZATION_ACTIONS = ("ecr:GetAuthorizationToken",)
 ECR_PUSH_ACTIONS = (
