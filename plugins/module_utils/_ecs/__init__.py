@@ -37,6 +37,7 @@ Knowledge (pure, no botocore):
   iam_role_plan.py       IAM roles: declared roles checked, policy documents compared, the writes a role needs
   bootstrap_roles.py     the IAM roles bootstrap makes for the service plans (execution, task, infrastructure, extra)
   log_group_plan.py      CloudWatch Logs log groups: declared ones checked, read by folder, what to write
+  cluster_plan.py        clusters: which are missing, their CreateCluster, which declared services they hold
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
   repository_plan.py     ECR repositories declared: checks, lifecycle, pull and push policies, the push role
 API (the only code that calls boto3):
@@ -57,6 +58,7 @@ Orchestration (one file a module; none imports another):
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups
   load_balancers.py      ecs_load_balancers
+  clusters.py            ecs_clusters
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result; the same
                          in the worker process, for the action plugins on a local connection

@@ -926,3 +926,13 @@ def put_user_policy(iam_client: Any, user: str, policy_name: str, document: dict
 def registry_id(ecr_client: Any) -> str:
     """The account of the registry the client reaches (ECR DescribeRegistry)."""
     return ecr_client.describe_registry()["registryId"]
+
+
+# Clusters of ecs_clusters -------------------------------------------------------------------------------------------
+
+
+# CreateCluster of a name that exists returns that cluster unchanged: a repeat after a lost answer is harmless.
+@ECSErrorHandler.common_error_handler("create cluster")
+@RETRY_SAFE
+def create_cluster(client: Any, request: dict) -> dict:
+    return client.create_cluster(**request)["cluster"]

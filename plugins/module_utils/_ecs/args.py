@@ -592,3 +592,28 @@ def ecs_repositories() -> dict:
             "partition": {"type": "str"},
         }
     }
+
+
+# ecs_clusters -------------------------------------------------------------------------------------------------------
+
+
+def ecs_clusters() -> dict:
+    """AnsibleAWSModule arguments of ecs_clusters; names are checked by the run (cluster_plan.check_clusters)."""
+    return {
+        "argument_spec": {
+            "clusters": {"type": "list", "elements": "str", "required": True},
+            "create": {"type": "bool", "default": True},
+            "capacity_providers": {"type": "list", "elements": "str", "default": []},
+            "capacity_provider_strategy": {
+                "type": "list",
+                "elements": "dict",
+                "default": [],
+                "options": {
+                    "capacity_provider": {"type": "str", "required": True},
+                    "weight": {"type": "int"},
+                    "base": {"type": "int"},
+                },
+            },
+            "services": {"type": "list", "elements": "str", "default": []},
+        },
+    }

@@ -164,6 +164,7 @@ NOT_GRANTED.update(
         for action in ("CreateLogGroup", "PutRetentionPolicy")
     }
 )
+NOT_GRANTED["ecs:CreateCluster"] = "only ecs_clusters, which the bootstrap role runs; a deploy makes no cluster"
 
 # ecs_repositories runs in the bootstrap role, with the credentials that make clusters and roles; a deploy never
 # makes or changes a repository, its policies, an OIDC provider or a user's policy.
