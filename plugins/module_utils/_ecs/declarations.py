@@ -17,6 +17,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
+from .scaling_plan import resolve_autoscaling
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
 from .taskdef_input import unwrap
@@ -59,6 +60,7 @@ ITEM_KEYS = (
     "log_group",
     "run_before_deploy",
     "run_after_deploy",
+    "autoscaling",
 )
 # The keys of one task of run_before_deploy / run_after_deploy.
 RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
@@ -207,6 +209,12 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
     }
+    plan["autoscaling"] = resolve_autoscaling(
+        item.get("autoscaling"),
+        where,
+        service=name,
+        load_balanced=bool(plan["load_balancer"] or service.get("load_balancers")),
+    )
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
     elif plan["load_balancer"]:

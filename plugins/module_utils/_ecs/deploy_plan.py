@@ -440,6 +440,8 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             line += f"; put back with the others (all_or_nothing): {back['action']}, {back['outcome']}"
         if item.get("tasks"):
             line += "; tasks: " + ", ".join(_task_word(task) for task in item["tasks"])
+        if item.get("scale_in"):
+            line += f"; {item['scale_in']}"
         if item["message"]:
             line += f" ({item['message']})"
         lines.append(line)
