@@ -9,7 +9,10 @@ from tests.sandbox.helpers import register
 
 TARGET = {"ServiceNamespace": "ecs", "ScalableDimension": "ecs:service:DesiredCount"}
 WEB = {**TARGET, "ResourceId": "service/test/web"}
-CPU = {"TargetValue": 60.0, "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}
+CPU = {
+    "TargetValue": 60.0,
+    "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+}
 
 
 @pytest.fixture
@@ -71,11 +74,11 @@ def test_suspended_state_has_every_flag_and_an_update_keeps_those_not_sent(scali
 
 def test_policies_and_scheduled_actions_need_a_registered_target(scaling):
     policy = {**WEB, "PolicyName": "cpu", "PolicyType": "TargetTrackingScaling"}
-    _refused(scaling.put_scaling_policy, "ObjectNotFoundException", **policy, TargetTrackingScalingPolicyConfiguration=CPU)
-    action = {**WEB, "ScheduledActionName": "night", "Schedule": "cron(0 22 * * ? *)"}
     _refused(
-        scaling.put_scheduled_action, "ObjectNotFoundException", **action, ScalableTargetAction={"MinCapacity": 1}
+        scaling.put_scaling_policy, "ObjectNotFoundException", **policy, TargetTrackingScalingPolicyConfiguration=CPU
     )
+    action = {**WEB, "ScheduledActionName": "night", "Schedule": "cron(0 22 * * ? *)"}
+    _refused(scaling.put_scheduled_action, "ObjectNotFoundException", **action, ScalableTargetAction={"MinCapacity": 1})
     scaling.register_scalable_target(**WEB, MinCapacity=1, MaxCapacity=3)
     scaling.put_scaling_policy(**policy, TargetTrackingScalingPolicyConfiguration=CPU)
     scaling.put_scheduled_action(**action, ScalableTargetAction={"MinCapacity": 1})

@@ -461,7 +461,7 @@ RETRY_SCALING = AWSRetry.jittered_backoff(
     delay=1,
     backoff=2.0,
     max_delay=20,
-    catch_extra_error_codes=THROTTLING_CODES + ["ConcurrentUpdateException", "InternalServiceException"],
+    catch_extra_error_codes=[*THROTTLING_CODES, "ConcurrentUpdateException", "InternalServiceException"],
 )
 DESCRIBE_SCALABLE_TARGETS_BATCH = 50
 

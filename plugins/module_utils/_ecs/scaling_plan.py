@@ -382,9 +382,9 @@ def scale_in_summary(summaries: list[dict], held: dict | None, restored: dict | 
     written = set(restored.get("written") or [])
     previous = {f"{item['cluster']}/{item['service']}": item["suspended_state"] for item in held["previous"]}
     result = []
-    for summary in summaries:
-        key = f"{summary['cluster']}/{summary['service']}"
-        summary = dict(summary)
+    for item in summaries:
+        key = f"{item['cluster']}/{item['service']}"
+        summary = dict(item)
         if key in previous:
             if previous[key].get("dynamic_scaling_in_suspended"):
                 summary["scale_in"] = "scale-in was suspended before the deploy and stays so"

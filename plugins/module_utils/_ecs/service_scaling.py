@@ -104,9 +104,7 @@ def _checked_flags(rest: dict, at: str) -> dict:
         )
     unknown = [key for key in flags if key not in SUSPENDED_FLAGS]
     if unknown or not all(isinstance(value, bool) for value in flags.values()):
-        raise ECSValidationError(
-            f"{at}.suspended_state takes the booleans {', '.join(SUSPENDED_FLAGS)}; got {flags!r}"
-        )
+        raise ECSValidationError(f"{at}.suspended_state takes the booleans {', '.join(SUSPENDED_FLAGS)}; got {flags!r}")
     return {flag: bool(flags.get(flag, False)) for flag in SUSPENDED_FLAGS}
 
 
@@ -136,9 +134,7 @@ def _present(
         )
     for entry in missing:
         notes.append(f"{entry['cluster']}/{entry['service']}: would be made scalable once the service exists")
-    labels = _resource_labels(
-        [entry for entry in wants_label if entry not in missing], live_services, connect_to
-    )
+    labels = _resource_labels([entry for entry in wants_label if entry not in missing], live_services, connect_to)
 
     policies = _by_resource(
         api.describe_scaling_policies(scaling)
@@ -153,7 +149,7 @@ def _present(
         "ScheduledActionName",
     )
     plans = [
-        _plan_one(entry, targets.get(entry["resource_id"]), policies, actions, labels, params)
+        _plan_one(entry, targets.get(entry["resource_id"]), {"policies": policies, "actions": actions}, labels, params)
         for entry in services
     ]
     result: dict[str, Any] = {
@@ -244,9 +240,7 @@ def _by_resource(items: list[dict], name_key: str) -> dict[str, dict[str, dict]]
     return found
 
 
-def _plan_one(
-    entry: dict, target: dict | None, policies: dict, actions: dict, labels: dict, params: dict
-) -> dict:
+def _plan_one(entry: dict, target: dict | None, policies: dict, actions: dict, labels: dict, params: dict) -> dict:
     rid, scaling = entry["resource_id"], entry["scaling"]
     writes: list[dict] = []
     if target is None or (target.get("MinCapacity"), target.get("MaxCapacity")) != (scaling["min"], scaling["max"]):
@@ -304,12 +298,16 @@ def _plan_one(
             "policies": {name: _policy_shown(item) for name, item in sorted(live_policies.items())},
             "scheduled_actions": {name: _action_shown(item) for name, item in sorted(live_actions.items())},
         }
-    kept_policies = {} if params.get("purge_policies") else {
-        name: _policy_shown(item) for name, item in live_policies.items() if name not in declared_policies
-    }
-    kept_actions = {} if params.get("purge_scheduled_actions") else {
-        name: _action_shown(item) for name, item in live_actions.items() if name not in declared_actions
-    }
+    kept_policies = (
+        {}
+        if params.get("purge_policies")
+        else {name: _policy_shown(item) for name, item in live_policies.items() if name not in declared_policies}
+    )
+    kept_actions = (
+        {}
+        if params.get("purge_scheduled_actions")
+        else {name: _action_shown(item) for name, item in live_actions.items() if name not in declared_actions}
+    )
     after = {
         "min": scaling["min"],
         "max": scaling["max"],
@@ -367,8 +365,12 @@ def _suspend_scale_in(scaling: Any, services: list[dict], *, check_mode: bool) -
         wanted = with_scale_in_held(before)
         previous.append({"cluster": entry["cluster"], "service": entry["service"], "suspended_state": before})
         results.append(_flags_result(entry, before, wanted))
-    result = {"changed": any(item["changed"] for item in results), "services": results, "previous": previous,
-              "skipped": skipped}
+    result = {
+        "changed": any(item["changed"] for item in results),
+        "services": results,
+        "previous": previous,
+        "skipped": skipped,
+    }
     if check_mode:
         return result
     _write_flags(scaling, services, results, done, result)
@@ -384,8 +386,12 @@ def _restore(scaling: Any, services: list[dict], *, check_mode: bool) -> dict:
             skipped.append(f"{entry['cluster']}/{entry['service']}")
             continue
         results.append(_flags_result(entry, suspended_state(target), entry["suspended_state"]))
-    result = {"changed": any(item["changed"] for item in results), "services": results, "previous": [],
-              "skipped": skipped}
+    result = {
+        "changed": any(item["changed"] for item in results),
+        "services": results,
+        "previous": [],
+        "skipped": skipped,
+    }
     if check_mode:
         return result
     _write_flags(scaling, services, results, done, result)

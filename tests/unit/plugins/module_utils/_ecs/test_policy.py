@@ -182,11 +182,7 @@ def service_models(ecs_model) -> dict:
     session = botocore.session.get_session()
     return {
         "ecs": ecs_model,
-        **{
-            name: session.get_service_model(BOTOCORE_NAMES.get(name, name))
-            for name in IAM_PREFIXES
-            if name != "ecs"
-        },
+        **{name: session.get_service_model(BOTOCORE_NAMES.get(name, name)) for name in IAM_PREFIXES if name != "ecs"},
     }
 
 
@@ -800,7 +796,10 @@ def test_no_autoscaling_access_unless_scale_in_is_held(plans, all_plans):
 def test_holding_scale_in_reads_every_target_and_writes_only_ecs_desired_counts(plans):
     document = _policy(plans, suspend_scale_in=True)
     added = _granted(document) - _granted(_policy(plans))
-    assert added == {"application-autoscaling:DescribeScalableTargets", "application-autoscaling:RegisterScalableTarget"}
+    assert added == {
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:RegisterScalableTarget",
+    }
     read = _statement(document, "ReadScalableTargets")
     assert read["Action"] == ["application-autoscaling:DescribeScalableTargets"]
     assert read["Resource"] == ["*"] and "Condition" not in read
