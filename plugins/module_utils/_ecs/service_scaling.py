@@ -240,7 +240,8 @@ def _by_resource(items: list[dict], name_key: str) -> dict[str, dict[str, dict]]
     return found
 
 
-def _plan_one(entry: dict, target: dict | None, policies: dict, actions: dict, labels: dict, params: dict) -> dict:
+def _plan_one(entry: dict, target: dict | None, live: dict, labels: dict, params: dict) -> dict:
+    policies, actions = live["policies"], live["actions"]
     rid, scaling = entry["resource_id"], entry["scaling"]
     writes: list[dict] = []
     if target is None or (target.get("MinCapacity"), target.get("MaxCapacity")) != (scaling["min"], scaling["max"]):
