@@ -10,7 +10,7 @@ short_description: Autoscaling of many ECS services in one call, and scale-in he
 version_added: 0.2.0
 description:
   - With O(state=present), makes each service of O(services) scalable by Application Auto Scaling (its desired
-    count, C(ecs:service:DesiredCount), between O(services[].min) and O(services[].max)), with its target-tracking
+    count, C(ecs:service:DesiredCount), between the C(min) and C(max) of each item), with its target-tracking
     policies and scheduled actions. Only what differs from what Application Auto Scaling holds is written.
   - Policies and scheduled actions that are not declared are left alone unless O(purge_policies) or
     O(purge_scheduled_actions) is set; someone else (a team's own step scaling) may have made them.
@@ -18,7 +18,7 @@ description:
     holds scale-in does not release it.
   - With O(state=suspend_scale_in), suspends dynamic scale-in of each service's scalable target and keeps the other
     two flags as they are; RV(previous) holds every target's state from before. A service without a scalable target
-    is skipped. With O(state=restore), puts back the suspended state given in O(services[].suspended_state) (pass
+    is skipped. With O(state=restore), puts back the C(suspended_state) given in each item of O(services) (pass
     RV(previous)), writing only the targets whose state differs.
   - Every declaration is checked before anything is read, and every service before anything is written; the message
     names the field (V(services[0] (shop/web\).min 5 is above services[0] (shop/web\).max 3)).
