@@ -128,6 +128,10 @@ services:
       type: list
       elements: str
       sample: ["register scalable target (min 2, max 10)", "put policy web-cpu (cpu 60)"]
+    summary:
+      description: O(state=present). One line on what was written, or would be in check mode.
+      type: str
+      sample: "shop/web: register scalable target (min 2, max 10), put policy web-cpu (cpu 60)"
     min:
       description: O(state=present). The declared min.
       type: int

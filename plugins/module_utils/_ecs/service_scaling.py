@@ -343,6 +343,11 @@ def _service_result(plan: dict) -> dict:
         "resource_id": entry["resource_id"],
         "changed": bool(plan["writes"]),
         "actions": [write["what"] for write in plan["writes"]],
+        "summary": f"{plan['key']}: "
+        + (
+            ", ".join(write["what"] for write in plan["writes"])
+            or f"as declared (min {after['min']}, max {after['max']})"
+        ),
         "min": after["min"],
         "max": after["max"],
         "policies": sorted(after["policies"]),

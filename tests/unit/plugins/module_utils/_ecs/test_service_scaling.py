@@ -151,12 +151,16 @@ def test_a_new_service_gets_its_target_policies_and_actions(monkeypatch):
     ]
     assert fake.writes[2][3]["PredefinedMetricSpecification"]["ResourceLabel"] == LABEL
     assert result["services"][0]["actions"][0] == "register scalable target (min 2, max 6)"
+    assert result["services"][0]["summary"].startswith(
+        "shop/web: register scalable target (min 2, max 6), put policy web-cpu (cpu 60)"
+    )
 
 
 def test_what_is_held_already_is_not_written_and_costs_one_read_of_each_kind(monkeypatch):
     fake = FakeAws(**KEPT)
     result = _run(fake, monkeypatch, [WEB])
     assert not result["changed"] and fake.writes == []
+    assert result["services"][0]["summary"] == "shop/web: as declared (min 2, max 6)"
     assert sorted(fake.reads) == ["actions", "policies", "services", "target groups", "targets"]
 
 
