@@ -163,6 +163,9 @@ def test_autoscaling_made_kept_and_scale_in_held_around_rollouts(clean_sandbox, 
     )
     worker_before = _targets(sandbox)["worker"]["SuspendedState"]
 
+    # The autoscaler scaled web out; the deploy must not send web's declared desired_count (2) back.
+    client(sandbox, "ecs").update_service(cluster="it-scale", service="web", desiredCount=3)
+
     # A deploy that moves both services holds web's scale-in during the rollout and puts it back after.
     sandbox.control("calls/reset", {})
     images = {"web": {"app": "public.ecr.aws/nginx/nginx:1.28"}, "worker": {"worker": "python:3.13-slim"}}
@@ -173,6 +176,8 @@ def test_autoscaling_made_kept_and_scale_in_held_around_rollouts(clean_sandbox, 
     assert targets["web"]["SuspendedState"] == FREE
     assert targets["worker"]["SuspendedState"] == worker_before
     assert (targets["web"]["MinCapacity"], targets["web"]["MaxCapacity"]) == (2, 6)
+    web = client(sandbox, "ecs").describe_services(cluster="it-scale", services=["web"])["services"][0]
+    assert web["desiredCount"] == 3
     # web held, then put back; worker was already held: no write. (The watcher's reads count too: not compared.)
     calls = _scaling_calls(sandbox)
     assert {key: count for key, count in calls.items() if not key.endswith("DescribeScalableTargets")} == {

@@ -64,6 +64,10 @@ def rollout_requests(
         if service_key(plan) in (blocked or []):
             continue
         request = {key: value for key, value in plan["service"].items() if value is not None}
+        if plan.get("autoscaling") and result.get("live_task_definition_arn"):
+            # Application Auto Scaling owns the count of an autoscaled service that exists: sending the declared
+            # one would undo its last scaling.
+            request.pop("desired_count", None)
         request.update(
             cluster=plan["cluster"],
             service=plan["name"],

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.driftless.ecs.plugins.filter.service_scaling import FilterModule
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import scaling_plan as sp
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.declarations import resolve_services
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan import summary_lines
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.deploy_plan import rollout_requests, summary_lines
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 
 ACCOUNT = "123456789012"
@@ -324,3 +324,21 @@ def test_the_summary_says_what_happened_to_scale_in():
     failed = summarize(summaries, HELD, {"failed": True, "msg": "throttled", "written": []})
     assert failed[0]["scale_in"].startswith("scale-in suspended during the rollout and NOT restored")
     assert summarize(summaries, None, None) == summaries
+
+
+def test_a_deploy_never_sends_the_count_of_an_autoscaled_service_that_exists():
+    declared = _item(min=2, max=6)
+    declared["service"] = {"desired_count": 2}
+    plain = {**_item(), "name": "plain", "service": {"desired_count": 2}}
+    plans = resolve_services([declared, plain], ACCOUNT)
+    existing = [
+        {"task_definition_arn": "web:2", "live_task_definition_arn": "web:1"},
+        {"task_definition_arn": "plain:2", "live_task_definition_arn": "plain:1"},
+    ]
+    requests = rollout_requests(plans, existing)
+    assert "desired_count" not in requests[0]
+    # Without autoscaling, a declared count is the declaration's, as before.
+    assert requests[1]["desired_count"] == 2
+    # A service being created needs a count: the declared one.
+    created = rollout_requests(plans, [{"task_definition_arn": "web:1", "live_task_definition_arn": None}] * 2)
+    assert created[0]["desired_count"] == 2
