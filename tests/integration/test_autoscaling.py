@@ -123,6 +123,35 @@ def _check_kept(sandbox, variables: dict) -> None:
     assert _targets(sandbox)["worker"]["MaxCapacity"] == 3
 
 
+def _check_quiet_deploys(sandbox, variables: dict, images: dict) -> None:
+    """A check-mode deploy says whose scale-in it would hold; neither it nor a deploy with nothing to roll out
+    makes an autoscaling call."""
+    # Check mode says whose scale-in it would hold, and makes no autoscaling call.
+    sandbox.control("calls/reset", {})
+    newer = {"web": {"app": "public.ecr.aws/nginx/nginx:1.29"}}
+    preview = run_playbook(
+        sandbox,
+        "autoscaling.yml",
+        {
+            **variables,
+            "it_role": "deploy",
+            "deploy_suspend_scale_in": True,
+            "deploy_service_images": newer,
+            "deploy_service": "web",
+        },
+        args=("--check",),
+    )
+    assert preview.rc == 0, preview.output
+    assert "Would suspend scale-in during the rollout of it-scale/web" in preview.output, preview.output
+    assert _scaling_calls(sandbox) == {}
+
+    # A deploy that changes nothing makes no autoscaling call.
+    sandbox.control("calls/reset", {})
+    noop = _run(sandbox, variables, "deploy", deploy_suspend_scale_in=True, deploy_service_images=images)
+    assert noop.rc == 0, noop.output
+    assert _scaling_calls(sandbox) == {}
+
+
 @pytest.fixture
 def environment(clean_sandbox):
     made = application_load_balancer(clean_sandbox, "it-scale", octet=41)
@@ -187,11 +216,7 @@ def test_autoscaling_made_kept_and_scale_in_held_around_rollouts(clean_sandbox, 
     assert "scale-in suspended during the rollout, then restored" in deployed.output
     assert "scale-in was suspended before the deploy and stays so" in deployed.output
 
-    # A deploy that changes nothing makes no autoscaling call.
-    sandbox.control("calls/reset", {})
-    noop = _run(sandbox, variables, "deploy", deploy_suspend_scale_in=True, deploy_service_images=images)
-    assert noop.rc == 0, noop.output
-    assert _scaling_calls(sandbox) == {}
+    _check_quiet_deploys(sandbox, variables, images)
 
     # A rollout that fails (the image never starts; the circuit breaker rolls back) still puts scale-in back.
     sandbox.control("failing-images", {"patterns": ["*:broken"]})
