@@ -40,6 +40,7 @@ Knowledge (pure, no botocore):
   cluster_plan.py        clusters: which are missing, their CreateCluster, which declared services they hold
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
   repository_plan.py     ECR repositories declared: checks, lifecycle, pull and push policies, the push role
+  scaling_plan.py        a service's autoscaling: checked, its requests, what differs, the suspended state
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
@@ -54,6 +55,7 @@ Orchestration (one file a module; none imports another):
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
   repositories.py        ecs_repositories
+  service_scaling.py     ecs_service_scaling
   account_info.py        ecs_account_info
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups

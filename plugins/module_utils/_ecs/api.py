@@ -936,3 +936,122 @@ def registry_id(ecr_client: Any) -> str:
 @RETRY_SAFE
 def create_cluster(client: Any, request: dict) -> dict:
     return client.create_cluster(**request)["cluster"]
+
+
+# Application Auto Scaling (ecs_service_scaling) ---------------------------------------------------------------------
+# Every call below is a read or a put of the whole object: a repeat after a lost answer writes the same thing again.
+# Application Auto Scaling also answers ConcurrentUpdateException while another change of the same target runs
+# (a deploy suspending scale-in beside a bootstrap), and InternalServiceException for its 5xx.
+SCALING_NAMESPACE = "ecs"
+SCALING_DIMENSION = "ecs:service:DesiredCount"
+RETRY_SCALING = AWSRetry.jittered_backoff(
+    retries=10,
+    delay=1,
+    backoff=2.0,
+    max_delay=20,
+    catch_extra_error_codes=[*THROTTLING_CODES, "ConcurrentUpdateException", "InternalServiceException"],
+)
+DESCRIBE_SCALABLE_TARGETS_BATCH = 50
+
+
+class ScalingErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ObjectNotFoundException")
+
+
+def describe_scalable_targets(scaling_client: Any, resource_ids: list[str]) -> list[dict]:
+    """The scalable targets (ECS desired count) of these ResourceIds, 50 a call as the API takes them; a service
+    without one is absent."""
+    return _in_batches(lambda batch: _describe_scalable_targets(scaling_client, batch), list(resource_ids), 50)
+
+
+@ScalingErrorHandler.list_error_handler("describe scalable targets", default_value=[])
+@RETRY_SCALING
+def _describe_scalable_targets(scaling_client: Any, batch: list[str]) -> list[dict]:
+    paginator = scaling_client.get_paginator("describe_scalable_targets")
+    found: list[dict] = []
+    for page in paginator.paginate(
+        ServiceNamespace=SCALING_NAMESPACE, ResourceIds=batch, ScalableDimension=SCALING_DIMENSION
+    ):
+        found.extend(page.get("ScalableTargets", []))
+    return found
+
+
+@ScalingErrorHandler.common_error_handler("register scalable target")
+@RETRY_SCALING
+def register_scalable_target(scaling_client: Any, resource_id: str, **members: Any) -> None:
+    """RegisterScalableTarget of an ECS service's desired count: MinCapacity, MaxCapacity, SuspendedState as given
+    (a member left out keeps its value on an existing target)."""
+    scaling_client.register_scalable_target(
+        ServiceNamespace=SCALING_NAMESPACE, ResourceId=resource_id, ScalableDimension=SCALING_DIMENSION, **members
+    )
+
+
+@ScalingErrorHandler.list_error_handler("describe scaling policies", default_value=[])
+@RETRY_SCALING
+def describe_scaling_policies(scaling_client: Any) -> list[dict]:
+    """Every scaling policy of the ECS namespace, in one paginated read: cheaper than one call per service."""
+    paginator = scaling_client.get_paginator("describe_scaling_policies")
+    found: list[dict] = []
+    for page in paginator.paginate(ServiceNamespace=SCALING_NAMESPACE):
+        found.extend(page.get("ScalingPolicies", []))
+    return found
+
+
+@ScalingErrorHandler.common_error_handler("put scaling policy")
+@RETRY_SCALING
+def put_scaling_policy(scaling_client: Any, resource_id: str, name: str, configuration: dict) -> str:
+    """PutScalingPolicy of a target-tracking policy; its ARN."""
+    return scaling_client.put_scaling_policy(
+        PolicyName=name,
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration=configuration,
+    )["PolicyARN"]
+
+
+@ScalingErrorHandler.deletion_error_handler("delete scaling policy")
+@RETRY_SCALING
+def delete_scaling_policy(scaling_client: Any, resource_id: str, name: str) -> None:
+    scaling_client.delete_scaling_policy(
+        PolicyName=name, ServiceNamespace=SCALING_NAMESPACE, ResourceId=resource_id, ScalableDimension=SCALING_DIMENSION
+    )
+
+
+@ScalingErrorHandler.list_error_handler("describe scheduled actions", default_value=[])
+@RETRY_SCALING
+def describe_scheduled_actions(scaling_client: Any) -> list[dict]:
+    """Every scheduled action of the ECS namespace, in one paginated read."""
+    paginator = scaling_client.get_paginator("describe_scheduled_actions")
+    found: list[dict] = []
+    for page in paginator.paginate(ServiceNamespace=SCALING_NAMESPACE):
+        found.extend(page.get("ScheduledActions", []))
+    return found
+
+
+@ScalingErrorHandler.common_error_handler("put scheduled action")
+@RETRY_SCALING
+def put_scheduled_action(scaling_client: Any, resource_id: str, name: str, request: dict) -> None:
+    scaling_client.put_scheduled_action(
+        ScheduledActionName=name,
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+        **request,
+    )
+
+
+@ScalingErrorHandler.deletion_error_handler("delete scheduled action")
+@RETRY_SCALING
+def delete_scheduled_action(scaling_client: Any, resource_id: str, name: str) -> None:
+    scaling_client.delete_scheduled_action(
+        ScheduledActionName=name,
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+    )

@@ -617,3 +617,19 @@ def ecs_clusters() -> dict:
             "services": {"type": "list", "elements": "str", "default": []},
         },
     }
+
+
+# ecs_service_scaling: ``services`` items are checked by the run (service_scaling), so that a bad one is named by its
+# place in the list and its field (services[0].min ...), as the roles' declaration is.
+SERVICE_SCALING_STATES = ("present", "suspend_scale_in", "restore")
+SERVICE_SCALING_ARG_SPEC = {
+    "state": {"type": "str", "default": "present", "choices": list(SERVICE_SCALING_STATES)},
+    "services": {"type": "list", "elements": "dict", "required": True},
+    "purge_policies": {"type": "bool", "default": False},
+    "purge_scheduled_actions": {"type": "bool", "default": False},
+}
+
+
+def ecs_service_scaling() -> dict:
+    """AnsibleAWSModule arguments of ecs_service_scaling."""
+    return {"argument_spec": copy.deepcopy(SERVICE_SCALING_ARG_SPEC)}

@@ -19,6 +19,7 @@ from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
 from .load_balancer_plan import CLASSIC, check_load_balancers, check_network_listeners, resolve_reference
 from .repository_plan import service_repository
+from .scaling_plan import resolve_autoscaling
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
 from .taskdef_input import unwrap
@@ -63,6 +64,7 @@ ITEM_KEYS = (
     "run_before_deploy",
     "run_after_deploy",
     "repository",
+    "autoscaling",
 )
 # The keys of one task of run_before_deploy / run_after_deploy.
 RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
@@ -241,6 +243,12 @@ def _resolve_one(
         # with the service's own roles, in one ecs_iam_roles call.
         "extra_roles": [],
     }
+    plan["autoscaling"] = resolve_autoscaling(
+        item.get("autoscaling"),
+        where,
+        service=name,
+        load_balanced=bool(plan["load_balancer"] or service.get("load_balancers")),
+    )
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
     elif plan["load_balancer"]:

@@ -64,6 +64,10 @@ def rollout_requests(
         if service_key(plan) in (blocked or []):
             continue
         request = {key: value for key, value in plan["service"].items() if value is not None}
+        if plan.get("autoscaling") and result.get("live_task_definition_arn"):
+            # Application Auto Scaling owns the count of an autoscaled service that exists: sending the declared
+            # one would undo its last scaling.
+            request.pop("desired_count", None)
         request.update(
             cluster=plan["cluster"],
             service=plan["name"],
@@ -440,6 +444,8 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             line += f"; put back with the others (all_or_nothing): {back['action']}, {back['outcome']}"
         if item.get("tasks"):
             line += "; tasks: " + ", ".join(_task_word(task) for task in item["tasks"])
+        if item.get("scale_in"):
+            line += f"; {item['scale_in']}"
         if item["message"]:
             line += f" ({item['message']})"
         lines.append(line)

@@ -113,8 +113,30 @@ FAILURE_SIDS = {
     "run": "RunReleaseTasksOfDeclaredFamilies",
 }
 
+# deploy_suspend_scale_in: ecs_service_scaling reads the scalable targets of the services about to roll out
+# (DescribeScalableTargets takes no resource-level permission: "*") and sets, then restores, their SuspendedState
+# (RegisterScalableTarget). A scalable target's ARN carries a random id, not the service's name, so the write is
+# scoped by Application Auto Scaling's condition keys to the desired count of ECS services.
+SCALE_IN_READ_ACTIONS = ("application-autoscaling:DescribeScalableTargets",)
+SCALE_IN_WRITE_ACTIONS = ("application-autoscaling:RegisterScalableTarget",)
+SCALE_IN_CONDITION = {
+    "StringEquals": {
+        "application-autoscaling:service-namespace": "ecs",
+        "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount",
+    }
+}
+SCALE_IN_SIDS = {"read": "ReadScalableTargets", "write": "HoldScaleInOfEcsServices"}
+# ecs_service_scaling with state: present (the bootstrap role) makes policies and scheduled actions; no deploy does.
+_BOOTSTRAP_SCALING = "only ecs_service_scaling with state: present, which the bootstrap role runs, never a deploy"
+
 NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
+    "application-autoscaling:DescribeScalingPolicies": _BOOTSTRAP_SCALING,
+    "application-autoscaling:PutScalingPolicy": _BOOTSTRAP_SCALING,
+    "application-autoscaling:DeleteScalingPolicy": _BOOTSTRAP_SCALING,
+    "application-autoscaling:DescribeScheduledActions": _BOOTSTRAP_SCALING,
+    "application-autoscaling:PutScheduledAction": _BOOTSTRAP_SCALING,
+    "application-autoscaling:DeleteScheduledAction": _BOOTSTRAP_SCALING,
     "ecs:ListClusters": "only ecs_taskdef_prune without clusters; the policy scopes pruning to the declared clusters",
 }
 # The bootstrap role's ecs_load_balancers makes load balancers, listeners, target groups and rules with the
@@ -261,6 +283,7 @@ def deploy_policy(
     ecr_repositories: list[str] | None = None,
     verify: bool = True,
     diagnose: bool = True,
+    suspend_scale_in: bool = False,
 ) -> dict:
     """The IAM policy document a deployer of ``plans`` needs, and nothing more.
 
@@ -279,6 +302,8 @@ def deploy_policy(
         diagnose: also allow reading why a rollout failed - the stopped tasks of the declared clusters, the declared
             log groups, and (for services behind a load balancer) the health of their targets. A deploy whose
             policy lacks them still fails clearly, without the reason.
+        suspend_scale_in: also allow holding the scale-in of the services' scalable targets during a rollout
+            (the deploy role's ``deploy_suspend_scale_in``).
 
     Returns:
         The policy document (Version and Statement), deterministic for equal input.
@@ -324,6 +349,12 @@ def deploy_policy(
 
     if verify:
         statements += _verify_statements(plans, resources[CLUSTERS], partition, account_id)
+
+    if suspend_scale_in:
+        statements.append(_statement(SCALE_IN_SIDS["read"], set(SCALE_IN_READ_ACTIONS), ["*"]))
+        hold = _statement(SCALE_IN_SIDS["write"], set(SCALE_IN_WRITE_ACTIONS), ["*"])
+        hold["Condition"] = {key: dict(value) for key, value in SCALE_IN_CONDITION.items()}
+        statements.append(hold)
 
     if ecr_repositories:
         statements.append(_statement(ECR_TOKEN_SID, set(ECR_AUTHORIZATION_ACTIONS), ["*"]))
