@@ -64,7 +64,7 @@ def bootstrap_roles(
                             plan,
                             account_id=account_id,
                             region=region,
-                            ecr_pull_resources=ecr_pull_resources,
+                            ecr_pull_resources=_pull_resources(plan, ecr_pull_resources),
                             extra_statements=execution_statements,
                         )
                     },
@@ -103,6 +103,15 @@ def bootstrap_roles(
         for role in extra:
             add(json.loads(json.dumps(role)))
     return list(roles.values())
+
+
+def _pull_resources(plan: dict, configured: list[str]) -> list[str]:
+    """What the execution role pulls from: the role's setting, unless it is left at "*" and the service declares
+    its repository; then that repository (any account: a promotion pulls from the source's) and the other ECR
+    repositories its task definition names (``repository_plan.pull_resources``)."""
+    if list(configured) == ["*"] and plan.get("ecr_pull_resources"):
+        return list(plan["ecr_pull_resources"])
+    return list(configured)
 
 
 def execution_policy(

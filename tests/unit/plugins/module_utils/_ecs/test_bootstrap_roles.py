@@ -95,6 +95,23 @@ def test_extra_execution_statements_and_pull_resources_are_added():
     assert statements[-1]["Sid"] == "Kms"
 
 
+def test_a_service_with_a_repository_pulls_from_it_unless_the_role_names_other_resources():
+    plans = resolve_services([_service("api"), _service("worker")], ACCOUNT)
+    # What repository_plan.with_push_roles sets on the plan of a service that declares its repository.
+    plans[0]["ecr_pull_resources"] = ["arn:aws:ecr:*:*:repository/shop/api"]
+    plans[1]["ecr_pull_resources"] = None
+
+    def pulls(roles, name):
+        (role,) = [role for role in roles if role["name"] == name]
+        return role["inline_policies"]["driftless-ecs-execution"]["Statement"][1]["Resource"]
+
+    roles = _roles(plans)
+    assert pulls(roles, "shop-dev-api-exec") == ["arn:aws:ecr:*:*:repository/shop/api"]
+    assert pulls(roles, "shop-dev-worker-exec") == ["*"]
+    chosen = ["arn:aws:ecr:us-east-1:123456789012:repository/shop/*"]
+    assert pulls(_roles(plans, ecr_pull_resources=chosen), "shop-dev-api-exec") == chosen
+
+
 def test_blue_green_services_get_their_infrastructure_role_and_extra_roles_come_once():
     service = _service(
         "api",
