@@ -17,7 +17,7 @@ from types import FrameType
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from sandbox import ecr, ecs, iam
+from sandbox import ecr, ecs, iam, scheduler
 from sandbox.middleware import SandboxMiddleware
 
 DEFAULT_PORT = 5000
@@ -59,6 +59,7 @@ def build_app() -> SandboxMiddleware:
     ecs.install()
     iam.install()
     ecr.install()
+    scheduler.install()
     dispatcher = DomainDispatcherApplication(create_backend_app)
     return SandboxMiddleware(dispatcher)
 

@@ -34,6 +34,7 @@ Knowledge (pure, no botocore):
   adoption.py            the declaration and task-definition file of a service that already runs
   task_run_plan.py       one-off tasks: RunTask requests from runs, and a verdict from DescribeTasks
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
+  schedule_plan.py       scheduled tasks: schedules and their role resolved, cron/rate checked, Scheduler requests
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
@@ -47,6 +48,7 @@ Orchestration (one file a module; none imports another):
   service_deployment.py  ecs_service_deployment
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
+  schedules.py           ecs_schedules
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result
 """

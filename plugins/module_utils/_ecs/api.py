@@ -448,3 +448,40 @@ def describe_target_health(elbv2: Any, target_group_arn: str) -> list[dict]:
 def describe_target_groups(elbv2: Any, arns: list[str]) -> list[dict] | None:
     """The target groups; None when one of them does not exist (ELBv2 refuses the whole call then)."""
     return elbv2.describe_target_groups(TargetGroupArns=list(arns)).get("TargetGroups", [])
+
+
+# EventBridge Scheduler (ecs_schedules) ------------------------------------------------------------------
+
+
+class SchedulerErrorHandler(AWSErrorHandler):
+    """EventBridge Scheduler answers a schedule (or group) that does not exist with ResourceNotFoundException."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
+@SchedulerErrorHandler.list_error_handler("get schedule", default_value=None)
+@RETRY_SAFE
+def get_schedule(scheduler: Any, name: str, group: str = "default") -> dict | None:
+    """GetSchedule: the schedule with its whole target, or None. (ListSchedules leaves the target out, so a schedule
+    is read one by one.)"""
+    response = dict(scheduler.get_schedule(Name=name, GroupName=group))
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+@SchedulerErrorHandler.common_error_handler("create schedule")
+@RETRY_SAFE
+def create_schedule(scheduler: Any, request: dict, token: str) -> str:
+    """CreateSchedule. Retried like a read: its ``ClientToken`` makes a repeat after a lost answer a no-op."""
+    return scheduler.create_schedule(**request, ClientToken=token)["ScheduleArn"]
+
+
+@SchedulerErrorHandler.common_error_handler("update schedule")
+@RETRY_SAFE
+def update_schedule(scheduler: Any, request: dict, token: str) -> str:
+    """UpdateSchedule: replaces the whole schedule, so a repeat of the same request changes nothing."""
+    return scheduler.update_schedule(**request, ClientToken=token)["ScheduleArn"]

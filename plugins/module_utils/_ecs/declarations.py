@@ -16,6 +16,7 @@ from typing import Any
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
+from . import schedule_plan
 from .exceptions import ECSValidationError
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
@@ -59,6 +60,7 @@ ITEM_KEYS = (
     "log_group",
     "run_before_deploy",
     "run_after_deploy",
+    "schedules",
 )
 # The keys of one task of run_before_deploy / run_after_deploy.
 RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
@@ -207,6 +209,8 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
     }
+    # Scheduled tasks (schedule_plan): their schedules, and the role EventBridge Scheduler assumes, made by bootstrap.
+    plan.update(schedule_plan.resolve(item, where, plan, container_names, account_id, partition))
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
     elif plan["load_balancer"]:
