@@ -373,7 +373,9 @@ def bootstrap_requests(plans: list[dict]) -> list[dict]:
     return requests
 
 
-def follow_requests(plans: list[dict], resolved: list[dict], rolled_out: list[dict] | None) -> list[dict]:
+def follow_requests(
+    plans: list[dict], resolved: list[dict], rolled_out: list[dict] | None, put_back: list[str] | None = None
+) -> list[dict]:
     """The ``schedules`` of ecs_schedules in follow mode: the schedules of each service whose revision changed and
     whose rollout went through, to that revision. A failed or rolled-back service keeps its schedules where they are.
 
@@ -381,6 +383,7 @@ def follow_requests(plans: list[dict], resolved: list[dict], rolled_out: list[di
         plans: the service plans.
         resolved: ecs_taskdef_live's ``results``, in plan order.
         rolled_out: ecs_service_rollout's ``results`` (None when no rollout ran: nothing moves).
+        put_back: the services (``cluster/name``) rolled back after their checks failed: theirs stay too.
     """
     rollouts = {(item.get("cluster"), _service_name(item)): item for item in rolled_out or []}
     requests = []
@@ -392,6 +395,8 @@ def follow_requests(plans: list[dict], resolved: list[dict], rolled_out: list[di
             continue
         rollout = rollouts.get((plan["cluster"], plan["name"]))
         if rollout is None or rollout.get("failed") or rollout.get("rolled_back"):
+            continue
+        if f"{plan['cluster']}/{plan['name']}" in (put_back or []):
             continue
         requests += [
             {
