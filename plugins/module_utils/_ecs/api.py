@@ -465,23 +465,23 @@ class SchedulerErrorHandler(AWSErrorHandler):
 
 @SchedulerErrorHandler.list_error_handler("get schedule", default_value=None)
 @RETRY_SAFE
-def get_schedule(scheduler: Any, name: str, group: str = "default") -> dict | None:
+def get_schedule(scheduler_client: Any, name: str, group: str = "default") -> dict | None:
     """GetSchedule: the schedule with its whole target, or None. (ListSchedules leaves the target out, so a schedule
     is read one by one.)"""
-    response = dict(scheduler.get_schedule(Name=name, GroupName=group))
+    response = dict(scheduler_client.get_schedule(Name=name, GroupName=group))
     response.pop("ResponseMetadata", None)
     return response
 
 
 @SchedulerErrorHandler.common_error_handler("create schedule")
 @RETRY_SAFE
-def create_schedule(scheduler: Any, request: dict, token: str) -> str:
+def create_schedule(scheduler_client: Any, request: dict, token: str) -> str:
     """CreateSchedule. Retried like a read: its ``ClientToken`` makes a repeat after a lost answer a no-op."""
-    return scheduler.create_schedule(**request, ClientToken=token)["ScheduleArn"]
+    return scheduler_client.create_schedule(**request, ClientToken=token)["ScheduleArn"]
 
 
 @SchedulerErrorHandler.common_error_handler("update schedule")
 @RETRY_SAFE
-def update_schedule(scheduler: Any, request: dict, token: str) -> str:
+def update_schedule(scheduler_client: Any, request: dict, token: str) -> str:
     """UpdateSchedule: replaces the whole schedule, so a repeat of the same request changes nothing."""
-    return scheduler.update_schedule(**request, ClientToken=token)["ScheduleArn"]
+    return scheduler_client.update_schedule(**request, ClientToken=token)["ScheduleArn"]

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from .exceptions import ECSValidationError
-from .vocabulary import MAX_IAM_ROLE_NAME
+from .vocabulary import ECS_TASKS_PRINCIPAL, MAX_IAM_ROLE_NAME, SCHEDULER_PRINCIPAL
 
 SCHEDULE_KEYS = (
     "name",
@@ -43,8 +43,6 @@ MAX_TASK_COUNT = 10
 MAX_FLEXIBLE_WINDOW_MINUTES = 1440
 DEFAULT_GROUP = "default"
 DEFAULT_TIMEZONE = "UTC"
-SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
-ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
 SCHEDULER_ROLE_SUFFIX = "-scheduler"
 SCHEDULER_POLICY_NAME = "run-scheduled-tasks"
 
