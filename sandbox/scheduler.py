@@ -27,8 +27,8 @@ NAME = re.compile(r"^[0-9a-zA-Z_.-]{1,64}$")
 RATE = re.compile(r"^rate\(([1-9][0-9]*) (minute|minutes|hour|hours|day|days)\)$")
 AT = re.compile(r"^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$")
 CRON = re.compile(r"^cron\(([^)]*)\)$")
-MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
-DAYS = "SUN MON TUE WED THU FRI SAT".split()
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 # (lowest, highest, names) of minutes, hours, day-of-month, month, day-of-week, year.
 RANGES = ((0, 59, []), (0, 23, []), (1, 31, []), (1, 12, MONTHS), (1, 7, DAYS), (1970, 2199, []))
 PRINCIPAL = "scheduler.amazonaws.com"
@@ -111,7 +111,9 @@ def check(backend: EventBridgeSchedulerBackend, name: str, group: str | None, ex
     if not expression_ok(expression):
         raise ValidationException(f"Invalid Schedule Expression {expression}.")
     if not role_trusts_scheduler(backend.account_id, (target or {}).get("RoleArn")):
-        raise ValidationException("The execution role you provide must allow AWS EventBridge Scheduler to assume the role.")
+        raise ValidationException(
+            "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
+        )
 
 
 def install() -> None:

@@ -132,21 +132,9 @@ def network(clean_sandbox) -> dict:
     return {"subnets": [subnet], "security_groups": [group], "assign_public_ip": False}
 
 
-def test_a_schedule_is_made_once_and_follows_only_the_deploys_that_release(clean_sandbox, network, tmp_path):
-    inventory = _inventory(tmp_path, _services(network))
-
-    preview = _playbook(clean_sandbox, "bootstrap", inventory, "--check")
-    assert preview.returncode == 0, preview.stdout[-6000:]
-    assert "schedule nightly-report: would create" in preview.stdout, preview.stdout[-4000:]
-    assert _writes(clean_sandbox) == {}
-
-    first = _playbook(clean_sandbox, "bootstrap", inventory)
-    assert first.returncode == 0, first.stdout[-6000:]
-    assert f"{CLUSTER}/worker schedule nightly-report: created on worker:1" in first.stdout, first.stdout[-4000:]
-    # Every schedule of the run in one module call, not one per schedule or service.
-    assert first.stdout.count("TASK [driftless.ecs.bootstrap : Make the scheduled tasks]") == 1
-    assert _scheduler_calls(clean_sandbox).get("scheduler:CreateSchedule") == 2
-    scheduler = client(clean_sandbox, "scheduler")
+def _check_made(sandbox, network: dict) -> dict:
+    """The schedules as the bootstrap makes them; returns the nightly one's target."""
+    scheduler = client(sandbox, "scheduler")
     nightly = scheduler.get_schedule(Name=SCHEDULE)
     assert nightly["ScheduleExpression"] == "cron(0 3 * * ? *)"
     assert nightly["State"] == "ENABLED"
@@ -164,6 +152,24 @@ def test_a_schedule_is_made_once_and_follows_only_the_deploys_that_release(clean
     hourly = scheduler.get_schedule(Name=HOURLY)
     assert (hourly["State"], hourly["ScheduleExpressionTimezone"]) == ("DISABLED", "Europe/Paris")
     assert "Input" not in hourly["Target"]
+    return target
+
+
+def test_a_schedule_is_made_once_and_follows_only_the_deploys_that_release(clean_sandbox, network, tmp_path):
+    inventory = _inventory(tmp_path, _services(network))
+
+    preview = _playbook(clean_sandbox, "bootstrap", inventory, "--check")
+    assert preview.returncode == 0, preview.stdout[-6000:]
+    assert "schedule nightly-report: would create" in preview.stdout, preview.stdout[-4000:]
+    assert _writes(clean_sandbox) == {}
+
+    first = _playbook(clean_sandbox, "bootstrap", inventory)
+    assert first.returncode == 0, first.stdout[-6000:]
+    assert f"{CLUSTER}/worker schedule nightly-report: created on worker:1" in first.stdout, first.stdout[-4000:]
+    # Every schedule of the run in one module call, not one per schedule or service.
+    assert first.stdout.count("TASK [driftless.ecs.bootstrap : Make the scheduled tasks]") == 1
+    assert _scheduler_calls(clean_sandbox).get("scheduler:CreateSchedule") == 2
+    target = _check_made(clean_sandbox, network)
 
     clean_sandbox.control("calls/reset", {})
     second = _playbook(clean_sandbox, "bootstrap", inventory)
@@ -180,9 +186,11 @@ def test_a_schedule_is_made_once_and_follows_only_the_deploys_that_release(clean
     moved_line = r"it-sched/worker: .*schedules: nightly-report -> worker:2, hourly -> worker:2"
     assert re.search(moved_line, released.stdout), released.stdout[-4000:]
     # Moving changed nothing else of the schedule.
+    scheduler = client(clean_sandbox, "scheduler")
     moved = scheduler.get_schedule(Name=SCHEDULE)
     assert moved["Target"]["Input"] == target["Input"]
-    assert moved["Target"]["EcsParameters"]["NetworkConfiguration"] == parameters["NetworkConfiguration"]
+    network_before = target["EcsParameters"]["NetworkConfiguration"]
+    assert moved["Target"]["EcsParameters"]["NetworkConfiguration"] == network_before
     assert scheduler.get_schedule(Name=HOURLY)["State"] == "DISABLED"
     assert "schedules:" not in next(line for line in released.stdout.splitlines() if "it-sched/web:" in line)
 

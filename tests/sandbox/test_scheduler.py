@@ -9,9 +9,7 @@ from botocore.exceptions import ClientError
 
 TRUST = {
     "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
 CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/shop"
 TASK = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1"

@@ -15,8 +15,8 @@ from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from . import schedule_plan
+from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
@@ -210,7 +210,7 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         ),
     }
     # Scheduled tasks (schedule_plan): their schedules, and the role EventBridge Scheduler assumes, made by bootstrap.
-    plan.update(schedule_plan.resolve(item, where, plan, container_names, account_id, partition))
+    plan.update(schedule_plan.resolve(item, where, plan, container_names, account_id=account_id, partition=partition))
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
     elif plan["load_balancer"]:

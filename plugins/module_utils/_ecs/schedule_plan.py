@@ -18,6 +18,11 @@ import json
 import re
 from typing import Any
 
+try:
+    import zoneinfo
+except ImportError:  # Python 3.8
+    zoneinfo = None
+
 from .exceptions import ECSValidationError
 from .vocabulary import ECS_TASKS_PRINCIPAL, MAX_IAM_ROLE_NAME, SCHEDULER_PRINCIPAL
 
@@ -103,10 +108,10 @@ def _cron_problem(text: str) -> str | None:
             f"cron has {len(fields)} fields; EventBridge takes six: minutes hours day-of-month month day-of-week year "
             "(cron(0 3 * * ? *))"
         )
-    for value, (name, lowest, highest, names, extra) in zip(fields, _CRON_FIELDS):
-        problem = _field_problem(value, name, lowest, highest, names, extra)
+    for value, field in zip(fields, _CRON_FIELDS):
+        problem = _field_problem(value, field)
         if problem:
-            return f"cron {name} field {value!r}: {problem}"
+            return f"cron {field[0]} field {value!r}: {problem}"
     day_of_month, day_of_week = fields[2], fields[4]
     if (day_of_month == "?") == (day_of_week == "?"):
         return (
@@ -116,7 +121,8 @@ def _cron_problem(text: str) -> str | None:
     return None
 
 
-def _field_problem(value: str, name: str, lowest: int, highest: int, names: tuple, extra: str) -> str | None:
+def _field_problem(value: str, field: tuple) -> str | None:
+    _name, lowest, highest, names, extra = field
     if value == "?":
         return None if "?" in extra else "'?' is allowed only in day-of-month and day-of-week"
     if "#" in value:
@@ -129,13 +135,14 @@ def _field_problem(value: str, name: str, lowest: int, highest: int, names: tupl
             return f"'#' takes a day {lowest}-{highest} and a week 1-5 (3#2: the second Tuesday)"
         return None
     for item in value.split(","):
-        problem = _item_problem(item, lowest, highest, names, extra)
+        problem = _item_problem(item, field)
         if problem:
             return problem
     return None
 
 
-def _item_problem(item: str, lowest: int, highest: int, names: tuple, extra: str) -> str | None:
+def _item_problem(item: str, field: tuple) -> str | None:
+    _name, lowest, highest, names, extra = field
     allowed = f"{lowest}-{highest}" + (f" or {names[0]}-{names[-1]}" if names else "")
     if "L" in extra and item == "L":
         return None
@@ -167,9 +174,7 @@ def _number(text: str, lowest: int, highest: int, names: tuple) -> int | None:
 # Declaration ---------------------------------------------------------------------------------------------------
 
 
-def resolve(
-    item: dict, where: str, plan: dict, container_names: list[str], account_id: str, partition: str
-) -> dict:
+def resolve(item: dict, where: str, plan: dict, container_names: list[str], *, account_id: str, partition: str) -> dict:
     """The plan keys of a service's schedules: ``schedules``, ``scheduler_role_name`` and ``scheduler_role_arn``
     (None without schedules), and ``extra_roles`` with, when it has schedules, the role EventBridge Scheduler assumes
     to run the service's tasks added.
@@ -215,9 +220,7 @@ def resolve(
 def _schedule(entry: dict, at: str, plan: dict, container_names: list[str]) -> dict:
     for key in entry:
         if key not in SCHEDULE_KEYS:
-            raise ECSValidationError(
-                f"{at}.{key} is not a known key; a schedule takes {', '.join(SCHEDULE_KEYS)}"
-            )
+            raise ECSValidationError(f"{at}.{key} is not a known key; a schedule takes {', '.join(SCHEDULE_KEYS)}")
     name = entry.get("name")
     if not isinstance(name, str) or not SCHEDULE_NAME_PATTERN.match(name):
         raise ECSValidationError(
@@ -227,9 +230,9 @@ def _schedule(entry: dict, at: str, plan: dict, container_names: list[str]) -> d
     if not isinstance(schedule_name, str) or not SCHEDULE_NAME_PATTERN.match(schedule_name):
         where = f"{at}.schedule_name" if entry.get("schedule_name") else f"{at}.name"
         raise ECSValidationError(
-            f"{where}: the schedule's name in EventBridge Scheduler, {schedule_name!r}, must be 1 to {MAX_SCHEDULE_NAME}"
-            " letters, digits, hyphens, underscores or periods (it is CLUSTER-SERVICE-NAME unless schedule_name is "
-            "set): shorten it or set schedule_name"
+            f"{where}: the schedule's name in EventBridge Scheduler, {schedule_name!r}, must be 1 to "
+            f"{MAX_SCHEDULE_NAME} letters, digits, hyphens, underscores or periods (it is CLUSTER-SERVICE-NAME unless "
+            "schedule_name is set): shorten it or set schedule_name"
         )
     expression = entry.get("schedule")
     problem = expression_problem(expression)
@@ -283,13 +286,10 @@ def _schedule(entry: dict, at: str, plan: dict, container_names: list[str]) -> d
 
 
 def _known_timezone(name: str) -> bool:
-    try:
-        import zoneinfo
-
-        zones = zoneinfo.available_timezones()
-    except ImportError:  # pragma: no cover - Python < 3.9 on the controller: EventBridge checks it then
+    if zoneinfo is None:
         return True
-    # Without a time zone database on the controller, EventBridge is the judge.
+    zones = zoneinfo.available_timezones()
+    # Without a time zone database on the controller (or Python 3.8), EventBridge is the judge.
     return not zones or name in zones or name == DEFAULT_TIMEZONE
 
 
@@ -543,7 +543,8 @@ def revision_name(arn: str | None) -> str | None:
 
 
 def moved_lines(result: dict | None) -> dict[str, list[str]]:
-    """ecs_schedules' follow result, by service (``cluster/name``): ``nightly-report -> worker:13`` per schedule moved."""
+    """ecs_schedules' follow result, by service (``cluster/name``): ``nightly-report -> worker:13`` per schedule
+    moved."""
     found: dict[str, list[str]] = {}
     for schedule in (result or {}).get("schedules") or []:
         if schedule.get("action") not in ("moved", "would move"):
