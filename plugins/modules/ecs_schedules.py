@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_schedules
 short_description: Make EventBridge Scheduler schedules that run a service's tasks, and move them with its deploys
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Every schedule of the run in one call. Each is an EventBridge Scheduler schedule, in the schedule group
     O(schedules[].group), whose target is ECS RunTask on the service's cluster.
