@@ -18,6 +18,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from sandbox import ecr, ecs, iam, scheduler
+from sandbox import logs as cloudwatch_logs
 from sandbox.middleware import SandboxMiddleware
 
 DEFAULT_PORT = 5000
@@ -60,6 +61,7 @@ def build_app() -> SandboxMiddleware:
     iam.install()
     ecr.install()
     scheduler.install()
+    cloudwatch_logs.install()
     dispatcher = DomainDispatcherApplication(create_backend_app)
     return SandboxMiddleware(dispatcher)
 

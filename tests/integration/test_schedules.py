@@ -124,10 +124,6 @@ def network(clean_sandbox) -> dict:
     vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.1.0/24")["Subnet"]["SubnetId"]
     group = ec2.create_security_group(GroupName="sched", Description="sched", VpcId=vpc)["GroupId"]
-    iam = client(clean_sandbox, "iam")
-    # The bootstrap makes this role with the others (the plan's extra_roles); made here too, so that this test does
-    # not depend on which module makes the roles.
-    iam.create_role(RoleName=f"{CLUSTER}-worker-scheduler", AssumeRolePolicyDocument=json.dumps(SCHEDULER_TRUST))
     clean_sandbox.control("calls/reset", {})
     return {"subnets": [subnet], "security_groups": [group], "assign_public_ip": False}
 
@@ -152,6 +148,13 @@ def _check_made(sandbox, network: dict) -> dict:
     hourly = scheduler.get_schedule(Name=HOURLY)
     assert (hourly["State"], hourly["ScheduleExpressionTimezone"]) == ("DISABLED", "Europe/Paris")
     assert "Input" not in hourly["Target"]
+    # The role the schedules run with is made by the bootstrap with the other roles (the plan's extra_roles).
+    iam = client(sandbox, "iam")
+    role = iam.get_role(RoleName=f"{CLUSTER}-worker-scheduler")["Role"]
+    assert role["AssumeRolePolicyDocument"] == SCHEDULER_TRUST
+    policy = iam.get_role_policy(RoleName=f"{CLUSTER}-worker-scheduler", PolicyName="run-scheduled-tasks")
+    statements = policy["PolicyDocument"]["Statement"]
+    assert [statement["Action"] for statement in statements] == ["ecs:RunTask", "iam:PassRole"]
     return target
 
 

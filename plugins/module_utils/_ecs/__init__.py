@@ -33,6 +33,9 @@ Knowledge (pure, no botocore):
   verify_plan.py         what new revisions need in AWS (images, roles, secrets, log groups, target groups)
   adoption.py            the declaration and task-definition file of a service that already runs
   task_run_plan.py       one-off tasks: RunTask requests from runs, and a verdict from DescribeTasks
+  iam_role_plan.py       IAM roles: declared roles checked, policy documents compared, the writes a role needs
+  bootstrap_roles.py     the IAM roles bootstrap makes for the service plans (execution, task, infrastructure, extra)
+  log_group_plan.py      CloudWatch Logs log groups: declared ones checked, read by folder, what to write
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
   schedule_plan.py       scheduled tasks: schedules and their role resolved, cron/rate checked, Scheduler requests
 API (the only code that calls boto3):
@@ -49,6 +52,8 @@ Orchestration (one file a module; none imports another):
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
   schedules.py           ecs_schedules
+  iam_roles.py           ecs_iam_roles
+  log_groups.py          ecs_log_groups
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result
 """

@@ -450,6 +450,150 @@ def describe_target_groups(elbv2: Any, arns: list[str]) -> list[dict] | None:
     return elbv2.describe_target_groups(TargetGroupArns=list(arns)).get("TargetGroups", [])
 
 
+# IAM roles of ecs_iam_roles ---------------------------------------------------------------------------------------
+# IAM answers a throttled request with "Throttling" (which AWSRetry knows) and a failure of its own with
+# "ServiceFailure"; every write below but CreateRole is idempotent (a repeat puts the same document, attaches the
+# same policy, sets the same tags).
+
+IAM_RETRY_SAFE = AWSRetry.jittered_backoff(
+    retries=10, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=["ServiceFailure"]
+)
+
+
+def _decoded_document(document: Any) -> Any:
+    """IAM returns policy documents URL-encoded (RFC 3986) in its XML answers; botocore leaves them as text."""
+    if isinstance(document, str):
+        return json.loads(urllib.parse.unquote(document))
+    return document
+
+
+@ReadErrorHandler.list_error_handler("get role policy", default_value=None)
+@IAM_RETRY_SAFE
+def get_role_policy(iam_client: Any, role: str, policy_name: str) -> dict | None:
+    """The inline policy's document, decoded, or None when the role has no inline policy of that name."""
+    return _decoded_document(iam_client.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"])
+
+
+@ReadErrorHandler.list_error_handler("list role policies", default_value=[])
+@IAM_RETRY_SAFE
+def list_role_policies(iam_client: Any, role: str) -> list[str]:
+    """Names of the role's inline policies."""
+    names: list[str] = []
+    for page in iam_client.get_paginator("list_role_policies").paginate(RoleName=role):
+        names.extend(page.get("PolicyNames", []))
+    return names
+
+
+@ReadErrorHandler.list_error_handler("list attached role policies", default_value=[])
+@IAM_RETRY_SAFE
+def list_attached_role_policies(iam_client: Any, role: str) -> list[str]:
+    """ARNs of the managed policies attached to the role."""
+    arns: list[str] = []
+    for page in iam_client.get_paginator("list_attached_role_policies").paginate(RoleName=role):
+        arns.extend(policy["PolicyArn"] for policy in page.get("AttachedPolicies", []))
+    return arns
+
+
+# A lost answer to CreateRole, repeated, is refused with EntityAlreadyExists: only throttling is retried.
+@ReadErrorHandler.common_error_handler("create role")
+@RETRY_THROTTLED
+def create_role(iam_client: Any, request: dict) -> dict:
+    """CreateRole of ``request``, its trust policy a document (sent as JSON)."""
+    sent = {**request, "AssumeRolePolicyDocument": json.dumps(request["AssumeRolePolicyDocument"])}
+    role = dict(iam_client.create_role(**sent)["Role"])
+    role["AssumeRolePolicyDocument"] = _decoded_document(role.get("AssumeRolePolicyDocument"))
+    return role
+
+
+@ReadErrorHandler.common_error_handler("update assume role policy")
+@IAM_RETRY_SAFE
+def update_assume_role_policy(iam_client: Any, role: str, document: dict) -> None:
+    iam_client.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(document))
+
+
+@ReadErrorHandler.common_error_handler("update role")
+@IAM_RETRY_SAFE
+def update_role(iam_client: Any, role: str, settings: dict) -> None:
+    """UpdateRole with ``Description`` and/or ``MaxSessionDuration``."""
+    iam_client.update_role(RoleName=role, **settings)
+
+
+@ReadErrorHandler.common_error_handler("put role policy")
+@IAM_RETRY_SAFE
+def put_role_policy(iam_client: Any, role: str, policy_name: str, document: dict) -> None:
+    iam_client.put_role_policy(RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps(document))
+
+
+@ReadErrorHandler.common_error_handler("delete role policy")
+@IAM_RETRY_SAFE
+def delete_role_policy(iam_client: Any, role: str, policy_name: str) -> None:
+    iam_client.delete_role_policy(RoleName=role, PolicyName=policy_name)
+
+
+@ReadErrorHandler.common_error_handler("attach role policy")
+@IAM_RETRY_SAFE
+def attach_role_policy(iam_client: Any, role: str, policy_arn: str) -> None:
+    iam_client.attach_role_policy(RoleName=role, PolicyArn=policy_arn)
+
+
+@ReadErrorHandler.common_error_handler("detach role policy")
+@IAM_RETRY_SAFE
+def detach_role_policy(iam_client: Any, role: str, policy_arn: str) -> None:
+    iam_client.detach_role_policy(RoleName=role, PolicyArn=policy_arn)
+
+
+@ReadErrorHandler.common_error_handler("tag role")
+@IAM_RETRY_SAFE
+def tag_role(iam_client: Any, role: str, tags: dict[str, str]) -> None:
+    iam_client.tag_role(RoleName=role, Tags=[{"Key": key, "Value": value} for key, value in sorted(tags.items())])
+
+
+@ReadErrorHandler.common_error_handler("untag role")
+@IAM_RETRY_SAFE
+def untag_role(iam_client: Any, role: str, keys: list[str]) -> None:
+    iam_client.untag_role(RoleName=role, TagKeys=list(keys))
+
+
+# Log groups of ecs_log_groups ---------------------------------------------------------------------------------------
+
+
+@ReadErrorHandler.list_error_handler("describe log groups", default_value=[])
+@RETRY_SAFE
+def describe_log_groups(logs_client: Any, prefix: str) -> list[dict]:
+    """Every log group whose name starts with ``prefix`` (fifty a page)."""
+    found: list[dict] = []
+    for page in logs_client.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix):
+        found.extend(page.get("logGroups", []))
+    return found
+
+
+class LogGroupErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        # Made meanwhile by someone else: the group is there, which is what was asked.
+        return is_boto3_error_code("ResourceAlreadyExistsException")
+
+
+# A repeat after a lost answer is refused with ResourceAlreadyExistsException, which counts as made.
+@LogGroupErrorHandler.deletion_error_handler("create log group")
+@RETRY_THROTTLED
+def create_log_group(logs_client: Any, name: str, tags: dict[str, str]) -> bool:
+    """CreateLogGroup; False when the group already existed."""
+    if tags:
+        logs_client.create_log_group(logGroupName=name, tags=tags)
+    else:
+        logs_client.create_log_group(logGroupName=name)
+    return True
+
+
+@ECSErrorHandler.common_error_handler("put retention policy")
+@RETRY_SAFE
+def put_retention_policy(logs_client: Any, name: str, days: int) -> None:
+    logs_client.put_retention_policy(logGroupName=name, retentionInDays=days)
+
+
 # EventBridge Scheduler (ecs_schedules) ------------------------------------------------------------------
 
 

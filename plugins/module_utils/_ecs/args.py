@@ -495,6 +495,53 @@ def ecs_task_run() -> dict:
     }
 
 
+# ecs_iam_roles ------------------------------------------------------------------------------------------------------
+
+
+IAM_ROLE_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    "description": {"type": "str"},
+    "path": {"type": "str"},
+    "trust_policy": {"type": "dict", "required": True},
+    "inline_policies": {"type": "dict"},
+    "managed_policy_arns": {"type": "list", "elements": "str"},
+    "tags": {"type": "dict"},
+    "max_session_duration": {"type": "int"},
+}
+
+
+def ecs_iam_roles() -> dict:
+    """AnsibleAWSModule arguments of ecs_iam_roles. Types here; what IAM would refuse is checked by the run
+    (iam_role_plan.check_roles), which names the role and the field."""
+    return {
+        "argument_spec": {
+            "roles": {"type": "list", "elements": "dict", "required": True, "options": IAM_ROLE_OPTIONS},
+            "purge_inline_policies": {"type": "bool", "default": False},
+            "purge_managed_policies": {"type": "bool", "default": False},
+            "purge_tags": {"type": "bool", "default": False},
+        },
+    }
+
+
+# ecs_log_groups -----------------------------------------------------------------------------------------------------
+
+LOG_GROUP_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    "retention_days": {"type": "int"},
+    "tags": {"type": "dict"},
+}
+
+
+def ecs_log_groups() -> dict:
+    """AnsibleAWSModule arguments of ecs_log_groups; what CloudWatch Logs would refuse is checked by the run
+    (log_group_plan.check_log_groups), which names the group and the field."""
+    return {
+        "argument_spec": {
+            "log_groups": {"type": "list", "elements": "dict", "required": True, "options": LOG_GROUP_OPTIONS},
+        },
+    }
+
+
 # ecs_schedules -------------------------------------------------------------------------------------------------
 
 SCHEDULE_ITEM_ARG_SPEC = {

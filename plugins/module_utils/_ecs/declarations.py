@@ -208,6 +208,9 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         "load_balancer": _load_balancer(
             item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
         ),
+        # IAM roles that other kinds of this service need (a push role, a schedule's role): bootstrap makes them
+        # with the service's own roles, in one ecs_iam_roles call.
+        "extra_roles": [],
     }
     # Scheduled tasks (schedule_plan): their schedules, and the role EventBridge Scheduler assumes, made by bootstrap.
     plan.update(schedule_plan.resolve(item, where, plan, container_names, account_id=account_id, partition=partition))

@@ -126,6 +126,33 @@ SCHEDULE_ACTIONS = ("scheduler:GetSchedule", "scheduler:UpdateSchedule")
 SCHEDULE_SID = "MoveDeclaredSchedules"
 PASS_ROLE_TO_SCHEDULER_SID = "PassSchedulerRolesToScheduler"
 
+# ecs_iam_roles runs in bootstrap only, under an administrator's identity: a deployer never makes or changes roles.
+IAM_ROLES_NOT_GRANTED = {
+    f"iam:{action}": "only ecs_iam_roles, which the bootstrap role runs; a deployer never makes or changes IAM roles"
+    for action in (
+        "AttachRolePolicy",
+        "CreateRole",
+        "DeleteRolePolicy",
+        "DetachRolePolicy",
+        "GetRolePolicy",
+        "ListAttachedRolePolicies",
+        "ListRolePolicies",
+        "PutRolePolicy",
+        "TagRole",
+        "UntagRole",
+        "UpdateAssumeRolePolicy",
+        "UpdateRole",
+    )
+}
+NOT_GRANTED.update(IAM_ROLES_NOT_GRANTED)
+# ecs_log_groups likewise: the deploy only checks that a log group exists.
+NOT_GRANTED.update(
+    {
+        f"logs:{action}": "only ecs_log_groups, which the bootstrap role runs; a deploy makes no log group"
+        for action in ("CreateLogGroup", "PutRetentionPolicy")
+    }
+)
+
 ECR_AUTHORIZATION_ACTIONS = ("ecr:GetAuthorizationToken",)
 ECR_PUSH_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
