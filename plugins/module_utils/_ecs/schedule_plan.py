@@ -130,7 +130,7 @@ def _field_problem(value: str, field: tuple) -> str | None:
             return "'#' is allowed only in day-of-week"
         if "," in value:
             return "a day-of-week with '#' may hold only one expression"
-        day, _, nth = value.partition("#")
+        day, nth = value.split("#", 1)
         if _number(day, lowest, highest, names) is None or not (nth.isdigit() and 1 <= int(nth) <= 5):
             return f"'#' takes a day {lowest}-{highest} and a week 1-5 (3#2: the second Tuesday)"
         return None
