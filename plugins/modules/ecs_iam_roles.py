@@ -152,16 +152,17 @@ roles:
       type: str
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.iam_roles import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_iam_roles, run, clients=("iam",))
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_iam_roles(), supports_check_mode=True)
-    execute(module, run, clients=("iam",))
+    MODULE.main()
 
 
 if __name__ == "__main__":

@@ -174,16 +174,16 @@ schedules:
       sample: arn:aws:ecs:eu-west-1:123456789012:task-definition/worker:12
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.schedules import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_schedules, run, clients=("scheduler",))
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_schedules(), supports_check_mode=True)
-    execute(module, run, clients=("scheduler",))
+    MODULE.main()
 
 
 if __name__ == "__main__":

@@ -120,16 +120,17 @@ missing:
   sample: []
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.adopt import run
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_service_adopt_info, run)
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_service_adopt_info(), supports_check_mode=True)
-    execute(module, run)
+    MODULE.main()
 
 
 if __name__ == "__main__":

@@ -132,16 +132,17 @@ missing:
   elements: str
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.live_info import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_service_live_info, run)
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_service_live_info(), supports_check_mode=True)
-    execute(module, run)
+    MODULE.main()
 
 
 if __name__ == "__main__":

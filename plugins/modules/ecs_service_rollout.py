@@ -1175,16 +1175,17 @@ failure_details:
   type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.service_rollout import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_service_rollout, run, clients=("elbv2",), lazy_clients=True)
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_service_rollout(), supports_check_mode=True)
-    execute(module, run, clients=("elbv2",), lazy_clients=True)
+    MODULE.main()
 
 
 if __name__ == "__main__":

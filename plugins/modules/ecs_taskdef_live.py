@@ -357,16 +357,17 @@ diff:
   type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_live import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_taskdef_live, run, lazy_clients=True)
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_taskdef_live(), supports_check_mode=True)
-    execute(module, run, lazy_clients=True)
+    MODULE.main()
 
 
 if __name__ == "__main__":

@@ -75,16 +75,17 @@ protected:
   elements: str
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import args
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import execute
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.entry import Definition
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.taskdef_prune import run
+
+# On a local connection the action plugin of the same name runs MODULE in process (plugins/plugin_utils/in_process.py).
+MODULE = Definition(args.ecs_taskdef_prune, run)
 
 
 def main() -> None:
-    module = AnsibleAWSModule(**args.ecs_taskdef_prune(), supports_check_mode=True)
-    execute(module, run)
+    MODULE.main()
 
 
 if __name__ == "__main__":

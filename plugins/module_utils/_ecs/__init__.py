@@ -52,8 +52,10 @@ Orchestration (one file a module; none imports another):
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
   schedules.py           ecs_schedules
+  account_info.py        ecs_account_info
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups
 Entry (imported by plugins/modules only):
-  entry.py               build the clients, run, exit with the result or fail with the partial result
+  entry.py               build the clients, run, exit with the result or fail with the partial result; the same
+                         in the worker process, for the action plugins on a local connection
 """

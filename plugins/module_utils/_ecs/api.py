@@ -450,6 +450,16 @@ def describe_target_groups(elbv2: Any, arns: list[str]) -> list[dict] | None:
     return elbv2.describe_target_groups(TargetGroupArns=list(arns)).get("TargetGroups", [])
 
 
+# The caller ---------------------------------------------------------------------------------------
+
+
+@ECSErrorHandler.common_error_handler("get caller identity")
+@RETRY_SAFE
+def caller_identity(sts: Any) -> dict:
+    """STS GetCallerIdentity: ``Account``, ``Arn`` and ``UserId``. It needs no permission."""
+    return sts.get_caller_identity()
+
+
 # IAM roles of ecs_iam_roles ---------------------------------------------------------------------------------------
 # IAM answers a throttled request with "Throttling" (which AWSRetry knows) and a failure of its own with
 # "ServiceFailure"; every write below but CreateRole is idempotent (a repeat puts the same document, attaches the

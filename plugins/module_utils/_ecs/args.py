@@ -495,6 +495,11 @@ def ecs_task_run() -> dict:
     }
 
 
+def ecs_account_info() -> dict:
+    """AnsibleAWSModule arguments of ecs_account_info: the connection options only."""
+    return {"argument_spec": {}}
+
+
 # ecs_iam_roles ------------------------------------------------------------------------------------------------------
 
 
