@@ -81,7 +81,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.bootstrap_roles import bootstrap_roles
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.bootstrap_roles import bootstrap_roles, scope_problems
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
@@ -117,6 +117,11 @@ def _bootstrap_roles(
         raise AnsibleFilterError(f"bootstrap_roles: {error}") from None
 
 
+@with_plain_arguments
+def _bootstrap_scope_problems(plans):
+    return scope_problems(list(plans or []))
+
+
 class FilterModule:
     def filters(self):
-        return {"bootstrap_roles": _bootstrap_roles}
+        return {"bootstrap_roles": _bootstrap_roles, "bootstrap_scope_problems": _bootstrap_scope_problems}

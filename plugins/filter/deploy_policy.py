@@ -62,6 +62,14 @@ options:
         the reason.
     type: bool
     default: true
+  suspend_scale_in:
+    description:
+      - Also allow holding scale-in during a rollout (the deploy role's C(deploy_suspend_scale_in)) -
+        C(application-autoscaling:DescribeScalableTargets) on C(*), which takes no resource, and
+        C(application-autoscaling:RegisterScalableTarget) on the desired count of ECS services only (its condition
+        keys C(application-autoscaling:service-namespace) and C(application-autoscaling:scalable-dimension)).
+    type: bool
+    default: false
   ecr_repositories:
     description:
       - Names or ARNs of ECR repositories that the image-build job pushes to. Adds C(ecr:GetAuthorizationToken) and the
@@ -119,6 +127,7 @@ def _deploy_policy(
     ecr_repositories=None,
     verify=True,
     diagnose=True,
+    suspend_scale_in=False,
 ):
     try:
         return deploy_policy(
@@ -131,6 +140,7 @@ def _deploy_policy(
             ecr_repositories=list(ecr_repositories or []),
             verify=boolean(verify, strict=True),
             diagnose=boolean(diagnose, strict=True),
+            suspend_scale_in=boolean(suspend_scale_in, strict=True),
         )
     except (ECSValidationError, TypeError) as error:
         raise AnsibleFilterError(str(error)) from None

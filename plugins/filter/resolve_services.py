@@ -15,7 +15,7 @@ description:
     infrastructure role) and the checks every role needs (names too long for AWS, a task definition file that is not
     JSON, an unknown C(deploy_service)).
   - Used by the collection's roles; fails with a message that names the service and the field.
-positional: account_id, partition, file_contents, only
+positional: account_id, partition, file_contents, only, load_balancers
 options:
   _input:
     description: The C(ecs_services) list.
@@ -36,6 +36,11 @@ options:
   only:
     description: Resolve only the service with this name.
     type: str
+  load_balancers:
+    description:
+      - The C(ecs_load_balancers) list, which a service's C(load_balancer.name) and C(load_balancer.listener) refer to.
+    type: list
+    elements: dict
 """
 
 EXAMPLES = r"""
@@ -59,9 +64,11 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import wi
 
 
 @with_plain_arguments
-def _resolve_services(services, account_id, partition="aws", file_contents=None, only=None):
+def _resolve_services(services, account_id, partition="aws", file_contents=None, only=None, *, load_balancers=None):
     try:
-        return resolve_services(services, str(account_id), partition, file_contents, only or None)
+        return resolve_services(
+            services, str(account_id), partition, file_contents, only or None, load_balancers=load_balancers
+        )
     except ECSValidationError as error:
         raise AnsibleFilterError(str(error)) from None
 

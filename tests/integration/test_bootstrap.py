@@ -86,6 +86,9 @@ def test_second_run_of_the_playbook_changes_nothing(environment, clean_sandbox):
     created = _writes(clean_sandbox)
     assert created["ecs:CreateService"] == 4, created
     assert created["ecs:RegisterTaskDefinition"] == 4, created
+    # web declares autoscaling: its scalable target and its CPU policy, after the service exists.
+    assert created["application-autoscaling:RegisterScalableTarget"] == 1, created
+    assert created["application-autoscaling:PutScalingPolicy"] == 1, created
     assert "shop-dev/web: created on shop-dev-web:1 (new revision) with public.ecr.aws/nginx/nginx:1.27" in first.output
     # reports comes from inventories/taskdefs/reports.json, beside the inventory, and runs on EC2 container instances.
     assert "shop-dev/reports: created on reports:1 (new revision) with public.ecr.aws/nginx/nginx:1.27" in first.output

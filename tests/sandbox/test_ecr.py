@@ -59,3 +59,40 @@ def test_another_accounts_repository_answers_only_what_its_policy_grants(sandbox
     assert error.value.response["Error"]["Code"] == "AccessDeniedException"
     # The account's own repositories are as moto keeps them.
     assert prod.describe_repositories()["repositories"] == []
+
+
+def test_a_condition_on_the_principal_arn_narrows_the_account_to_its_roles(sandbox, aws):
+    dev = _dev_ecr(sandbox, aws)
+    dev.create_repository(repositoryName="shop/api")
+    dev.put_image(repositoryName="shop/api", imageManifest=MANIFEST, imageTag="1.0")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::123456789012:root"]},
+                "Action": ["ecr:BatchGetImage"],
+                "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/shop-prod-*-exec"]}},
+            }
+        ],
+    }
+    dev.set_repository_policy(repositoryName="shop/api", policyText=json.dumps(policy))
+    wanted = {"registryId": "222222222222", "repositoryName": "shop/api", "imageIds": [{"imageTag": "1.0"}]}
+
+    def as_role(name):
+        sts = aws("sts")
+        credentials = sts.assume_role(RoleArn=f"arn:aws:iam::123456789012:role/{name}", RoleSessionName="test")
+        return boto3.client(
+            "ecr",
+            endpoint_url=sandbox.url,
+            region_name="us-east-1",
+            aws_access_key_id=credentials["Credentials"]["AccessKeyId"],
+            aws_secret_access_key=credentials["Credentials"]["SecretAccessKey"],
+            aws_session_token=credentials["Credentials"]["SessionToken"],
+        )
+
+    assert as_role("shop-prod-api-exec").batch_get_image(**wanted)["images"]
+    for refused in (as_role("intern"), aws("ecr")):  # another role, and the account's root
+        with pytest.raises(ClientError) as error:
+            refused.batch_get_image(**wanted)
+        assert error.value.response["Error"]["Code"] == "AccessDeniedException"

@@ -51,3 +51,24 @@ def application_load_balancer(sandbox, name: str, *, octet: int) -> dict[str, An
         "balancer": balancer,
         "listener": listener,
     }
+
+
+def network(sandbox, name: str, *, octet: int, zones: tuple[str, ...] = ("us-east-1a", "us-east-1b")) -> dict[str, Any]:
+    """A VPC 10.<octet>.0.0/16 named ``name`` with a subnet in each of ``zones`` and a security group for the tasks:
+    what an environment has before bootstrap makes its load balancers.
+
+    Returns ``vpc_id``, ``cidr``, ``subnets`` and ``security_group``.
+    """
+    ec2 = client(sandbox, "ec2")
+    cidr = f"10.{octet}.0.0/16"
+    vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.{octet}.{index}.0/24", AvailabilityZone=zone)["Subnet"][
+            "SubnetId"
+        ]
+        for index, zone in enumerate(zones, start=1)
+    ]
+    group_id = ec2.create_security_group(GroupName=f"{name}-tasks", Description=f"{name} tasks", VpcId=vpc_id)[
+        "GroupId"
+    ]
+    return {"vpc_id": vpc_id, "cidr": cidr, "subnets": subnets, "security_group": group_id}

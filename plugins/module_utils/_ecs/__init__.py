@@ -27,6 +27,7 @@ Knowledge (pure, no botocore):
   service_compare.py     what a run must do to one service, as a plan
   rolling_deployments.py where a rolling deployment stands, from DescribeServices
   native_deployments.py  where a blue/green, linear or canary deployment stands; the Tracker
+  load_balancer_plan.py  ecs_load_balancers and a service's reference to one, checked; what ecs_load_balancers does
   declarations.py        the ecs_services declaration the roles share, resolved and checked
   deploy_plan.py         the deploy role's module requests and summary
   policy.py              the deployer's least-privilege IAM policy
@@ -36,8 +37,11 @@ Knowledge (pure, no botocore):
   iam_role_plan.py       IAM roles: declared roles checked, policy documents compared, the writes a role needs
   bootstrap_roles.py     the IAM roles bootstrap makes for the service plans (execution, task, infrastructure, extra)
   log_group_plan.py      CloudWatch Logs log groups: declared ones checked, read by folder, what to write
+  cluster_plan.py        clusters: which are missing, their CreateCluster, which declared services they hold
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
   schedule_plan.py       scheduled tasks: schedules and their role resolved, cron/rate checked, Scheduler requests
+  repository_plan.py     ECR repositories declared: checks, lifecycle, pull and push policies, the push role
+  scaling_plan.py        a service's autoscaling: checked, its requests, what differs, the suspended state
 API (the only code that calls boto3):
   api.py                 one function per AWS call, each with its retry policy and error handler
 Following (calls the API for the orchestration):
@@ -52,9 +56,13 @@ Orchestration (one file a module; none imports another):
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
   schedules.py           ecs_schedules
+  repositories.py        ecs_repositories
+  service_scaling.py     ecs_service_scaling
   account_info.py        ecs_account_info
   iam_roles.py           ecs_iam_roles
   log_groups.py          ecs_log_groups
+  load_balancers.py      ecs_load_balancers
+  clusters.py            ecs_clusters
 Entry (imported by plugins/modules only):
   entry.py               build the clients, run, exit with the result or fail with the partial result; the same
                          in the worker process, for the action plugins on a local connection

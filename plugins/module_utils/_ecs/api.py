@@ -604,6 +604,459 @@ def put_retention_policy(logs_client: Any, name: str, days: int) -> None:
     logs_client.put_retention_policy(logGroupName=name, retentionInDays=days)
 
 
+# Load balancers, listeners, target groups and rules (ecs_load_balancers) -------------------------------------------
+
+# ELBv2 answers a batch of names or ARNs with one unknown among them by refusing the whole call.
+ELBV2_NAMES_PER_CALL = 20
+
+
+class LoadBalancingErrorHandler(AWSErrorHandler):
+    """ELBv2's and EC2's "not found" answers: None, not an error."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(
+            [
+                "LoadBalancerNotFound",
+                "TargetGroupNotFound",
+                "ListenerNotFound",
+                "InvalidGroup.NotFound",
+                "InvalidSubnetID.NotFound",
+            ]
+        )
+
+
+def _found_by_names(read: Any, names: list[str]) -> list[dict]:
+    """Every item ``read`` finds among ``names``: twenty a call, and where a batch is refused because one of its
+    names is unknown, one name a call, side by side."""
+    found: list[dict] = []
+    batches = [names[start : start + ELBV2_NAMES_PER_CALL] for start in range(0, len(names), ELBV2_NAMES_PER_CALL)]
+    for batch, answer in zip(batches, in_parallel(read, batches)):
+        if answer is not None:
+            found.extend(answer)
+            continue
+        for single in in_parallel(read, [[name] for name in batch]):
+            found.extend(single or [])
+    return found
+
+
+def describe_load_balancers(elbv2: Any, names: list[str] | None = None, arns: list[str] | None = None) -> list[dict]:
+    """DescribeLoadBalancers of these names (or ARNs); the missing ones are left out."""
+    if names:
+        return _found_by_names(lambda batch: _describe_load_balancers(elbv2, Names=batch), list(names))
+    if arns:
+        return _found_by_names(lambda batch: _describe_load_balancers(elbv2, LoadBalancerArns=batch), list(arns))
+    return []
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe load balancers", default_value=None)
+@RETRY_SAFE
+def _describe_load_balancers(elbv2: Any, **selection: list[str]) -> list[dict] | None:
+    return elbv2.describe_load_balancers(**selection).get("LoadBalancers", [])
+
+
+def describe_target_groups_by_names(elbv2: Any, names: list[str]) -> list[dict]:
+    """DescribeTargetGroups of these names, twenty a call; the missing ones are left out."""
+    return _found_by_names(lambda batch: _describe_target_groups_by_names(elbv2, batch), list(names))
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe target groups", default_value=None)
+@RETRY_SAFE
+def _describe_target_groups_by_names(elbv2: Any, names: list[str]) -> list[dict] | None:
+    return elbv2.describe_target_groups(Names=names).get("TargetGroups", [])
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe listeners", default_value=[])
+@RETRY_SAFE
+def describe_listeners(elbv2: Any, load_balancer_arn: str) -> list[dict]:
+    """Every listener of a load balancer; [] when it is gone."""
+    paginator = elbv2.get_paginator("describe_listeners")
+    return [item for page in paginator.paginate(LoadBalancerArn=load_balancer_arn) for item in page["Listeners"]]
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe listener rules", default_value=[])
+@RETRY_SAFE
+def describe_listener_rules(elbv2: Any, listener_arn: str) -> list[dict]:
+    """Every rule of a listener, the default one included; [] when the listener is gone."""
+    rules: list[dict] = []
+    marker = None
+    while True:
+        page = elbv2.describe_rules(ListenerArn=listener_arn, **({"Marker": marker} if marker else {}))
+        rules.extend(page.get("Rules", []))
+        marker = page.get("NextMarker")
+        if not marker:
+            return rules
+
+
+# CreateLoadBalancer, CreateTargetGroup and CreateListener with the same settings return what the first call made.
+@ECSErrorHandler.common_error_handler("create load balancer")
+@RETRY_SAFE
+def create_load_balancer(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_load_balancer(**request)["LoadBalancers"][0]
+
+
+@ECSErrorHandler.common_error_handler("create listener")
+@RETRY_SAFE
+def create_listener(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_listener(**request)["Listeners"][0]
+
+
+@ECSErrorHandler.common_error_handler("modify listener")
+@RETRY_SAFE
+def modify_listener(elbv2: Any, request: dict) -> dict:
+    return elbv2.modify_listener(**request)["Listeners"][0]
+
+
+@ECSErrorHandler.common_error_handler("add listener certificates")
+@RETRY_SAFE
+def add_listener_certificates(elbv2: Any, listener_arn: str, certificate_arns: list[str]) -> None:
+    elbv2.add_listener_certificates(
+        ListenerArn=listener_arn, Certificates=[{"CertificateArn": arn} for arn in certificate_arns]
+    )
+
+
+@ECSErrorHandler.common_error_handler("create target group")
+@RETRY_SAFE
+def create_target_group(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_target_group(**request)["TargetGroups"][0]
+
+
+@ECSErrorHandler.common_error_handler("modify target group")
+@RETRY_SAFE
+def modify_target_group(elbv2: Any, arn: str, changes: dict) -> None:
+    elbv2.modify_target_group(TargetGroupArn=arn, **changes)
+
+
+# A repeated CreateRule after a lost answer is refused (PriorityInUse): retried on throttling only.
+@ECSErrorHandler.common_error_handler("create rule")
+@RETRY_THROTTLED
+def create_rule(elbv2: Any, request: dict) -> dict:
+    return elbv2.create_rule(**request)["Rules"][0]
+
+
+@ECSErrorHandler.common_error_handler("modify rule")
+@RETRY_SAFE
+def modify_rule(elbv2: Any, request: dict) -> dict:
+    return elbv2.modify_rule(**request)["Rules"][0]
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe subnets", default_value=[])
+@RETRY_SAFE
+def describe_subnets(ec2: Any, subnet_ids: list[str]) -> list[dict]:
+    """The subnets; [] when one of them does not exist (EC2 refuses the whole call then)."""
+    if not subnet_ids:
+        return []
+    return ec2.describe_subnets(SubnetIds=list(subnet_ids)).get("Subnets", [])
+
+
+@ECSErrorHandler.list_error_handler("describe vpcs", default_value=[])
+@RETRY_SAFE
+def describe_vpcs(ec2: Any, vpc_ids: list[str]) -> list[dict]:
+    if not vpc_ids:
+        return []
+    return ec2.describe_vpcs(VpcIds=list(vpc_ids)).get("Vpcs", [])
+
+
+@LoadBalancingErrorHandler.list_error_handler("describe security groups", default_value=[])
+@RETRY_SAFE
+def security_groups_named(ec2: Any, names: list[str], vpc_ids: list[str]) -> list[dict]:
+    """The security groups of these names in these VPCs (a group made by an earlier run that stopped halfway)."""
+    if not names or not vpc_ids:
+        return []
+    filters = [{"Name": "group-name", "Values": list(names)}, {"Name": "vpc-id", "Values": list(vpc_ids)}]
+    return ec2.describe_security_groups(Filters=filters).get("SecurityGroups", [])
+
+
+# A repeated CreateSecurityGroup is refused (InvalidGroup.Duplicate): retried on throttling only.
+@ECSErrorHandler.common_error_handler("create security group")
+@RETRY_THROTTLED
+def create_security_group(ec2: Any, name: str, description: str, vpc_id: str) -> str:
+    return ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc_id)["GroupId"]
+
+
+@ECSErrorHandler.common_error_handler("authorize security group ingress")
+@RETRY_THROTTLED
+def authorize_ingress(ec2: Any, group_id: str, permissions: list[dict]) -> None:
+    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
+
+
+# ECR repositories and the IAM pieces of their push-only principals (ecs_repositories) ----------------------------
+
+
+class RegistryErrorHandler(AWSErrorHandler):
+    """ECR's and IAM's "not found" answers for repositories, their policies, users and OIDC providers: None."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(
+            [
+                "RepositoryNotFoundException",
+                "RepositoryPolicyNotFoundException",
+                "LifecyclePolicyNotFoundException",
+                "NoSuchEntity",
+            ]
+        )
+
+
+@RegistryErrorHandler.list_error_handler("describe repositories", default_value=[])
+@RETRY_SAFE
+def describe_repositories(ecr_client: Any) -> list[dict]:
+    """Every repository of the registry: one call for up to a thousand, where naming them would fail the whole call
+    on the first that does not exist yet."""
+    found: list[dict] = []
+    for page in ecr_client.get_paginator("describe_repositories").paginate(PaginationConfig={"PageSize": 1000}):
+        found.extend(page.get("repositories", []))
+    return found
+
+
+@RegistryErrorHandler.list_error_handler("get lifecycle policy", default_value=None)
+@RETRY_SAFE
+def get_lifecycle_policy(ecr_client: Any, repository: str) -> str | None:
+    """The repository's lifecycle policy text, or None."""
+    return ecr_client.get_lifecycle_policy(repositoryName=repository)["lifecyclePolicyText"]
+
+
+@RegistryErrorHandler.list_error_handler("get repository policy", default_value=None)
+@RETRY_SAFE
+def get_repository_policy(ecr_client: Any, repository: str, registry_id: str | None = None) -> str | None:
+    """The repository policy text, or None (no policy, or no repository)."""
+    extra = {"registryId": registry_id} if registry_id else {}
+    return ecr_client.get_repository_policy(repositoryName=repository, **extra)["policyText"]
+
+
+@RegistryErrorHandler.common_error_handler("create repository")
+@RETRY_THROTTLED
+def create_repository(ecr_client: Any, name: str, scan_on_push: bool, immutable_tags: bool) -> dict:
+    """CreateRepository, encrypted with ECR's default (AES256). Not retried on 5xx: a repeat would be refused as
+    existing; the next run finds it."""
+    return ecr_client.create_repository(
+        repositoryName=name,
+        imageScanningConfiguration={"scanOnPush": scan_on_push},
+        imageTagMutability="IMMUTABLE" if immutable_tags else "MUTABLE",
+    )["repository"]
+
+
+@RegistryErrorHandler.common_error_handler("put image scanning configuration")
+@RETRY_SAFE
+def put_image_scanning_configuration(ecr_client: Any, repository: str, scan_on_push: bool) -> None:
+    ecr_client.put_image_scanning_configuration(
+        repositoryName=repository, imageScanningConfiguration={"scanOnPush": scan_on_push}
+    )
+
+
+@RegistryErrorHandler.common_error_handler("put image tag mutability")
+@RETRY_SAFE
+def put_image_tag_mutability(ecr_client: Any, repository: str, immutable_tags: bool) -> None:
+    ecr_client.put_image_tag_mutability(
+        repositoryName=repository, imageTagMutability="IMMUTABLE" if immutable_tags else "MUTABLE"
+    )
+
+
+@RegistryErrorHandler.common_error_handler("put lifecycle policy")
+@RETRY_SAFE
+def put_lifecycle_policy(ecr_client: Any, repository: str, document: dict) -> None:
+    ecr_client.put_lifecycle_policy(repositoryName=repository, lifecyclePolicyText=json.dumps(document))
+
+
+@RegistryErrorHandler.common_error_handler("set repository policy")
+@RETRY_SAFE
+def set_repository_policy(ecr_client: Any, repository: str, document: dict) -> None:
+    ecr_client.set_repository_policy(repositoryName=repository, policyText=json.dumps(document))
+
+
+@RegistryErrorHandler.common_error_handler("delete repository policy")
+@RETRY_SAFE
+def delete_repository_policy(ecr_client: Any, repository: str) -> None:
+    ecr_client.delete_repository_policy(repositoryName=repository)
+
+
+@RegistryErrorHandler.list_error_handler("list OpenID Connect providers", default_value=[])
+@RETRY_SAFE
+def list_open_id_connect_providers(iam_client: Any) -> list[str]:
+    """The ARNs of the account's OIDC identity providers (one call: IAM does not page this list)."""
+    return [entry["Arn"] for entry in iam_client.list_open_id_connect_providers().get("OpenIDConnectProviderList", [])]
+
+
+@RegistryErrorHandler.list_error_handler("get OpenID Connect provider", default_value=None)
+@RETRY_SAFE
+def get_open_id_connect_provider(iam_client: Any, arn: str) -> dict | None:
+    return iam_client.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+
+
+@RegistryErrorHandler.common_error_handler("create OpenID Connect provider")
+@RETRY_THROTTLED
+def create_open_id_connect_provider(iam_client: Any, url: str, audiences: list[str]) -> str:
+    """CreateOpenIDConnectProvider without thumbprints: IAM trusts GitHub's and GitLab's certificates through its
+    own library of root CAs, and fetches a thumbprint itself when one is needed."""
+    return iam_client.create_open_id_connect_provider(Url=url, ClientIDList=audiences)["OpenIDConnectProviderArn"]
+
+
+@RegistryErrorHandler.common_error_handler("add client id to OpenID Connect provider")
+@RETRY_SAFE
+def add_client_id_to_open_id_connect_provider(iam_client: Any, arn: str, audience: str) -> None:
+    iam_client.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID=audience)
+
+
+@RegistryErrorHandler.list_error_handler("get user", default_value=None)
+@RETRY_SAFE
+def get_user(iam_client: Any, name: str) -> dict | None:
+    return iam_client.get_user(UserName=name)["User"]
+
+
+@RegistryErrorHandler.list_error_handler("get user policy", default_value=None)
+@RETRY_SAFE
+def get_user_policy(iam_client: Any, user: str, policy_name: str) -> dict | None:
+    """The user's inline policy document (decoded), or None."""
+    document = iam_client.get_user_policy(UserName=user, PolicyName=policy_name)["PolicyDocument"]
+    return json.loads(urllib.parse.unquote(document)) if isinstance(document, str) else document
+
+
+@RegistryErrorHandler.common_error_handler("put user policy")
+@RETRY_SAFE
+def put_user_policy(iam_client: Any, user: str, policy_name: str, document: dict) -> None:
+    iam_client.put_user_policy(UserName=user, PolicyName=policy_name, PolicyDocument=json.dumps(document))
+
+
+@RegistryErrorHandler.common_error_handler("describe registry")
+@RETRY_SAFE
+def registry_id(ecr_client: Any) -> str:
+    """The account of the registry the client reaches (ECR DescribeRegistry)."""
+    return ecr_client.describe_registry()["registryId"]
+
+
+# Clusters of ecs_clusters -------------------------------------------------------------------------------------------
+
+
+# CreateCluster of a name that exists returns that cluster unchanged: a repeat after a lost answer is harmless.
+@ECSErrorHandler.common_error_handler("create cluster")
+@RETRY_SAFE
+def create_cluster(client: Any, request: dict) -> dict:
+    return client.create_cluster(**request)["cluster"]
+
+
+# Application Auto Scaling (ecs_service_scaling) ---------------------------------------------------------------------
+# Every call below is a read or a put of the whole object: a repeat after a lost answer writes the same thing again.
+# Application Auto Scaling also answers ConcurrentUpdateException while another change of the same target runs
+# (a deploy suspending scale-in beside a bootstrap), and InternalServiceException for its 5xx.
+SCALING_NAMESPACE = "ecs"
+SCALING_DIMENSION = "ecs:service:DesiredCount"
+RETRY_SCALING = AWSRetry.jittered_backoff(
+    retries=10,
+    delay=1,
+    backoff=2.0,
+    max_delay=20,
+    catch_extra_error_codes=[*THROTTLING_CODES, "ConcurrentUpdateException", "InternalServiceException"],
+)
+DESCRIBE_SCALABLE_TARGETS_BATCH = 50
+
+
+class ScalingErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ObjectNotFoundException")
+
+
+def describe_scalable_targets(scaling_client: Any, resource_ids: list[str]) -> list[dict]:
+    """The scalable targets (ECS desired count) of these ResourceIds, 50 a call as the API takes them; a service
+    without one is absent."""
+    return _in_batches(lambda batch: _describe_scalable_targets(scaling_client, batch), list(resource_ids), 50)
+
+
+@ScalingErrorHandler.list_error_handler("describe scalable targets", default_value=[])
+@RETRY_SCALING
+def _describe_scalable_targets(scaling_client: Any, batch: list[str]) -> list[dict]:
+    paginator = scaling_client.get_paginator("describe_scalable_targets")
+    found: list[dict] = []
+    for page in paginator.paginate(
+        ServiceNamespace=SCALING_NAMESPACE, ResourceIds=batch, ScalableDimension=SCALING_DIMENSION
+    ):
+        found.extend(page.get("ScalableTargets", []))
+    return found
+
+
+@ScalingErrorHandler.common_error_handler("register scalable target")
+@RETRY_SCALING
+def register_scalable_target(scaling_client: Any, resource_id: str, **members: Any) -> None:
+    """RegisterScalableTarget of an ECS service's desired count: MinCapacity, MaxCapacity, SuspendedState as given
+    (a member left out keeps its value on an existing target)."""
+    scaling_client.register_scalable_target(
+        ServiceNamespace=SCALING_NAMESPACE, ResourceId=resource_id, ScalableDimension=SCALING_DIMENSION, **members
+    )
+
+
+@ScalingErrorHandler.list_error_handler("describe scaling policies", default_value=[])
+@RETRY_SCALING
+def describe_scaling_policies(scaling_client: Any) -> list[dict]:
+    """Every scaling policy of the ECS namespace, in one paginated read: cheaper than one call per service."""
+    paginator = scaling_client.get_paginator("describe_scaling_policies")
+    found: list[dict] = []
+    for page in paginator.paginate(ServiceNamespace=SCALING_NAMESPACE):
+        found.extend(page.get("ScalingPolicies", []))
+    return found
+
+
+@ScalingErrorHandler.common_error_handler("put scaling policy")
+@RETRY_SCALING
+def put_scaling_policy(scaling_client: Any, resource_id: str, name: str, configuration: dict) -> str:
+    """PutScalingPolicy of a target-tracking policy; its ARN."""
+    return scaling_client.put_scaling_policy(
+        PolicyName=name,
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration=configuration,
+    )["PolicyARN"]
+
+
+@ScalingErrorHandler.deletion_error_handler("delete scaling policy")
+@RETRY_SCALING
+def delete_scaling_policy(scaling_client: Any, resource_id: str, name: str) -> None:
+    scaling_client.delete_scaling_policy(
+        PolicyName=name, ServiceNamespace=SCALING_NAMESPACE, ResourceId=resource_id, ScalableDimension=SCALING_DIMENSION
+    )
+
+
+@ScalingErrorHandler.list_error_handler("describe scheduled actions", default_value=[])
+@RETRY_SCALING
+def describe_scheduled_actions(scaling_client: Any) -> list[dict]:
+    """Every scheduled action of the ECS namespace, in one paginated read."""
+    paginator = scaling_client.get_paginator("describe_scheduled_actions")
+    found: list[dict] = []
+    for page in paginator.paginate(ServiceNamespace=SCALING_NAMESPACE):
+        found.extend(page.get("ScheduledActions", []))
+    return found
+
+
+@ScalingErrorHandler.common_error_handler("put scheduled action")
+@RETRY_SCALING
+def put_scheduled_action(scaling_client: Any, resource_id: str, name: str, request: dict) -> None:
+    scaling_client.put_scheduled_action(
+        ScheduledActionName=name,
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+        **request,
+    )
+
+
+@ScalingErrorHandler.deletion_error_handler("delete scheduled action")
+@RETRY_SCALING
+def delete_scheduled_action(scaling_client: Any, resource_id: str, name: str) -> None:
+    scaling_client.delete_scheduled_action(
+        ScheduledActionName=name,
+        ServiceNamespace=SCALING_NAMESPACE,
+        ResourceId=resource_id,
+        ScalableDimension=SCALING_DIMENSION,
+    )
+
+
 # EventBridge Scheduler (ecs_schedules) ------------------------------------------------------------------
 
 

@@ -547,6 +547,94 @@ def ecs_log_groups() -> dict:
     }
 
 
+def ecs_load_balancers() -> dict:
+    """AnsibleAWSModule arguments of ecs_load_balancers: the declared load balancers and the services' plans, checked
+    by the run (load_balancer_plan) so that a bad one is named by its path."""
+    return {
+        "argument_spec": {
+            "load_balancers": {"type": "list", "elements": "dict", "default": []},
+            "services": {"type": "list", "elements": "dict", "default": []},
+            "manage": {"type": "bool", "default": True},
+        }
+    }
+
+
+REPOSITORY_ITEM_ARG_SPEC = {
+    "name": {"type": "str", "required": True},
+    "scan_on_push": {"type": "bool", "default": True},
+    "immutable_tags": {"type": "bool", "default": False},
+    "keep_images": {"type": "int"},
+    "expire_untagged_days": {"type": "int"},
+    "pull_accounts": {"type": "list", "elements": "str", "default": []},
+    "pull_role_arns": {"type": "list", "elements": "str", "default": []},
+    "push_oidc": {
+        "type": "dict",
+        "options": {
+            "provider": {"type": "str", "required": True, "choices": ["github", "gitlab"]},
+            "subjects": {"type": "list", "elements": "str", "required": True},
+            "role_name": {"type": "str"},
+        },
+    },
+    "push_user": {"type": "str"},
+}
+
+
+def ecs_repositories() -> dict:
+    return {
+        "argument_spec": {
+            "repositories": {
+                "type": "list",
+                "elements": "dict",
+                "required": True,
+                "options": copy.deepcopy(REPOSITORY_ITEM_ARG_SPEC),
+            },
+            "account_id": {"type": "str"},
+            "partition": {"type": "str"},
+        }
+    }
+
+
+# ecs_clusters -------------------------------------------------------------------------------------------------------
+
+
+def ecs_clusters() -> dict:
+    """AnsibleAWSModule arguments of ecs_clusters; names are checked by the run (cluster_plan.check_clusters)."""
+    return {
+        "argument_spec": {
+            "clusters": {"type": "list", "elements": "str", "required": True},
+            "create": {"type": "bool", "default": True},
+            "capacity_providers": {"type": "list", "elements": "str", "default": []},
+            "capacity_provider_strategy": {
+                "type": "list",
+                "elements": "dict",
+                "default": [],
+                "options": {
+                    "capacity_provider": {"type": "str", "required": True},
+                    "weight": {"type": "int"},
+                    "base": {"type": "int"},
+                },
+            },
+            "services": {"type": "list", "elements": "str", "default": []},
+        },
+    }
+
+
+# ecs_service_scaling: ``services`` items are checked by the run (service_scaling), so that a bad one is named by its
+# place in the list and its field (services[0].min ...), as the roles' declaration is.
+SERVICE_SCALING_STATES = ("present", "suspend_scale_in", "restore")
+SERVICE_SCALING_ARG_SPEC = {
+    "state": {"type": "str", "default": "present", "choices": list(SERVICE_SCALING_STATES)},
+    "services": {"type": "list", "elements": "dict", "required": True},
+    "purge_policies": {"type": "bool", "default": False},
+    "purge_scheduled_actions": {"type": "bool", "default": False},
+}
+
+
+def ecs_service_scaling() -> dict:
+    """AnsibleAWSModule arguments of ecs_service_scaling."""
+    return {"argument_spec": copy.deepcopy(SERVICE_SCALING_ARG_SPEC)}
+
+
 # ecs_schedules -------------------------------------------------------------------------------------------------
 
 SCHEDULE_ITEM_ARG_SPEC = {

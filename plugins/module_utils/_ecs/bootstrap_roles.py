@@ -144,3 +144,31 @@ def execution_policy(
             }
         )
     return {"Version": POLICY_VERSION, "Statement": statements + list(extra_statements or [])}
+
+
+FULL_SECRET_SOURCE = re.compile(r"^arn:[^:]+:(ssm|secretsmanager):[^:]+:[0-9]{12}:")
+
+
+def scope_problems(plans: list[dict]) -> list[str]:
+    """Why an execution role could not be scoped exactly, one message a service: secrets that are not full ARNs, and
+    containers that log with awslogs to a group other than the service's (the only one its role may write to)."""
+    problems = []
+    for plan in plans:
+        not_arns = [str(arn) for arn in plan.get("secret_arns") or [] if not FULL_SECRET_SOURCE.match(str(arn))]
+        if not_arns:
+            problems.append(
+                f"Service {plan['name']}: secrets must name full ARNs of SSM parameters or Secrets Manager secrets so "
+                f"that the execution role can read exactly those; not ARNs: {', '.join(not_arns)}"
+            )
+        groups = [
+            ((container.get("logConfiguration") or {}).get("options") or {}).get("awslogs-group", plan["log_group"])
+            for container in (plan.get("task_definition") or {}).get("containerDefinitions") or []
+            if (container.get("logConfiguration") or {}).get("logDriver") == "awslogs"
+        ]
+        if any(group != plan["log_group"] for group in groups):
+            problems.append(
+                f"Service {plan['name']}: containers log with awslogs to {', '.join(dict.fromkeys(groups))} but the "
+                f"service's log group is {plan['log_group']}, the only one its execution role may write to. Set "
+                "log_group, or the awslogs-group option of the containers, so that they agree."
+            )
+    return problems

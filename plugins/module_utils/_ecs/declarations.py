@@ -18,6 +18,9 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from . import schedule_plan
 from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
+from .load_balancer_plan import CLASSIC, check_load_balancers, check_network_listeners, resolve_reference
+from .repository_plan import service_repository
+from .scaling_plan import resolve_autoscaling
 from .service_normalize import from_ecs
 from .shapes import unknown_key_message
 from .taskdef_input import unwrap
@@ -37,6 +40,7 @@ ALTERNATE_TARGET_GROUP_SUFFIX = "-alt"
 BLUE_GREEN_LOAD_BALANCER_KEYS = (
     "alternate_target_group_name",
     "test_listener_arn",
+    "test_listener",
     "test_priority",
     "test_path_patterns",
     "test_host_headers",
@@ -61,11 +65,17 @@ ITEM_KEYS = (
     "run_before_deploy",
     "run_after_deploy",
     "schedules",
+    "repository",
+    "autoscaling",
 )
 # The keys of one task of run_before_deploy / run_after_deploy.
 RELEASE_TASK_KEYS = ("name", "container", "command", "environment", "cpu", "memory", "count")
 LOAD_BALANCER_KEYS = (
     "listener_arn",
+    # A load balancer and listener declared in ecs_load_balancers, or a Classic Load Balancer (load_balancer_plan).
+    "name",
+    "listener",
+    "load_balancer_name",
     "vpc_id",
     "container_name",
     "container_port",
@@ -96,6 +106,8 @@ def resolve_services(
     partition: str = "aws",
     file_contents: dict[str, str] | None = None,
     only: str | None = None,
+    *,
+    load_balancers: Any = None,
 ) -> list[dict]:
     """Complete plans for the declared services, in declaration order.
 
@@ -105,6 +117,7 @@ def resolve_services(
         partition: ARN partition.
         file_contents: service name -> text of its ``task_definition_file`` (read by the role on the controller).
         only: a service name: resolve just that one (``deploy_service``); unknown names are an error.
+        load_balancers: the ``ecs_load_balancers`` list that ``load_balancer.name`` refers to.
 
     Raises:
         ECSValidationError: naming the service and the field.
@@ -112,7 +125,12 @@ def resolve_services(
     if not isinstance(services, list) or not services:
         raise ECSValidationError("ecs_services must be a non-empty list of service declarations")
     file_contents = file_contents or {}
-    plans = [_resolve_one(item, index, account_id, partition, file_contents) for index, item in enumerate(services)]
+    declared_balancers = check_load_balancers(load_balancers)
+    plans = [
+        _resolve_one(item, index, account_id, partition, file_contents, load_balancers=declared_balancers)
+        for index, item in enumerate(services)
+    ]
+    check_network_listeners(plans, declared_balancers)
     names = [plan["name"] for plan in plans]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
@@ -124,7 +142,15 @@ def resolve_services(
     return plans
 
 
-def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_contents: dict[str, str]) -> dict:
+def _resolve_one(
+    item: Any,
+    index: int,
+    account_id: str,
+    partition: str,
+    file_contents: dict[str, str],
+    *,
+    load_balancers: dict[str, dict] | None = None,
+) -> dict:
     if not isinstance(item, dict):
         raise ECSValidationError(f"ecs_services[{index}] must be a mapping")
     name = item.get("name")
@@ -206,14 +232,25 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
         "log_group": item.get("log_group") or f"/ecs/{cluster}/{name}",
         "secret_arns": _secret_sources(definition),
         "load_balancer": _load_balancer(
-            item.get("load_balancer"), where, f"{cluster}-{name}", containers, main_container
+            item.get("load_balancer"),
+            where,
+            f"{cluster}-{name}",
+            containers,
+            main_container,
+            load_balancers=load_balancers or {},
+            blue_green=blue_green,
         ),
+        "repository": service_repository(item.get("repository"), where),
         # IAM roles that other kinds of this service need (a push role, a schedule's role): bootstrap makes them
         # with the service's own roles, in one ecs_iam_roles call.
         "extra_roles": [],
     }
-    # Scheduled tasks (schedule_plan): their schedules, and the role EventBridge Scheduler assumes, made by bootstrap.
-    plan.update(schedule_plan.resolve(item, where, plan, container_names, account_id=account_id, partition=partition))
+    plan["autoscaling"] = resolve_autoscaling(
+        item.get("autoscaling"),
+        where,
+        service=name,
+        load_balanced=bool(plan["load_balancer"] or service.get("load_balancers")),
+    )
     if blue_green and plan["load_balancer"]:
         _blue_green_load_balancer(plan["load_balancer"], where, f"{cluster}-{name}", role_prefix)
     elif plan["load_balancer"]:
@@ -223,7 +260,11 @@ def _resolve_one(item: Any, index: int, account_id: str, partition: str, file_co
                     f"{where}.load_balancer.{key} is only for the {', '.join(TRAFFIC_SHIFT_STRATEGIES)} strategies; "
                     f"service.deployment_configuration.strategy is {strategy}"
                 )
-    return plan
+    # Scheduled tasks (schedule_plan): their schedules, and the role EventBridge Scheduler assumes, made by bootstrap.
+    return {
+        **plan,
+        **schedule_plan.resolve(item, where, plan, container_names, account_id=account_id, partition=partition),
+    }
 
 
 def _release_tasks(
@@ -395,13 +436,16 @@ def _blue_green_load_balancer(balancer: dict, where: str, default_prefix: str, r
         raise ECSValidationError(f"{field} must differ from load_balancer.target_group_name")
     balancer["alternate_target_group_name"] = alternate
 
-    test_listener, test_priority = balancer.get("test_listener_arn"), balancer.get("test_priority")
+    named = balancer.get("listener_arn") is None
+    test_option = "test_listener" if named else "test_listener_arn"
+    test_listener, test_priority = balancer.get(test_option), balancer.get("test_priority")
     if bool(test_listener) != bool(test_priority):
         raise ECSValidationError(
-            f"{where}.load_balancer needs both test_listener_arn and test_priority for a test listener rule, or neither"
+            f"{where}.load_balancer needs both {test_option} and test_priority for a test listener rule, or neither"
         )
     if test_listener:
-        if test_listener == balancer["listener_arn"] and str(test_priority) == str(balancer["priority"]):
+        production = balancer["listener"] if named else balancer["listener_arn"]
+        if test_listener == production and str(test_priority) == str(balancer["priority"]):
             raise ECSValidationError(
                 f"{where}.load_balancer.test_priority {test_priority} is the production rule's priority on the same "
                 "listener; the test rule needs its own"
@@ -411,8 +455,9 @@ def _blue_green_load_balancer(balancer: dict, where: str, default_prefix: str, r
     else:
         for key in ("test_path_patterns", "test_host_headers"):
             if balancer.get(key):
-                raise ECSValidationError(f"{where}.load_balancer.{key} needs test_listener_arn and test_priority")
+                raise ECSValidationError(f"{where}.load_balancer.{key} needs {test_option} and test_priority")
         balancer["test_listener_arn"] = None
+        balancer["test_listener"] = None
         balancer["test_priority"] = None
 
     role = balancer.get("infrastructure_role_name") or f"{default_prefix}-ecs-infra"
@@ -595,17 +640,27 @@ def _secret_sources(definition: dict) -> list[str]:
 
 
 def _load_balancer(
-    declared: Any, where: str, default_target_group: str, containers: list[dict], main_container: str
+    declared: Any,
+    where: str,
+    default_target_group: str,
+    containers: list[dict],
+    main_container: str,
+    *,
+    load_balancers: dict[str, dict] | None = None,
+    blue_green: bool = False,
 ) -> dict | None:
     if not declared:
         return None
     if not isinstance(declared, dict):
         raise ECSValidationError(f"{where}.load_balancer must be a mapping")
-    balancer = copy.deepcopy(declared)
-    for required in ("listener_arn", "vpc_id", "priority"):
-        if not balancer.get(required):
-            raise ECSValidationError(f"{where}.load_balancer.{required} is required")
-    if not balancer.get("path_patterns") and not balancer.get("host_headers"):
+    balancer = resolve_reference(copy.deepcopy(declared), where, load_balancers or {}, blue_green)
+    named = bool(declared.get("name") or declared.get("listener"))
+    with_rule = balancer["kind"] == "application"
+    required = ("priority",) if named else ("listener_arn", "vpc_id", "priority")
+    for option in required if with_rule else ():
+        if not balancer.get(option):
+            raise ECSValidationError(f"{where}.load_balancer.{option} is required")
+    if with_rule and not balancer.get("path_patterns") and not balancer.get("host_headers"):
         raise ECSValidationError(f"{where}.load_balancer needs path_patterns or host_headers for its listener rule")
     balancer.setdefault("container_name", main_container)
     container = next((c for c in containers if c.get("name") == balancer["container_name"]), None)
@@ -620,7 +675,10 @@ def _load_balancer(
                 f"{where}.load_balancer.container_port is required: container {container['name']!r} maps no port"
             )
         balancer["container_port"] = int(ports[0])
-    balancer.setdefault("health_check_path", "/")
+    if balancer["kind"] == CLASSIC:
+        return balancer
+    if balancer["kind"] == "application":
+        balancer.setdefault("health_check_path", "/")
     target_group = balancer.get("target_group_name") or default_target_group
     if len(target_group) > MAX_TARGET_GROUP_NAME:
         raise ECSValidationError(

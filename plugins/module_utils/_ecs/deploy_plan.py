@@ -65,6 +65,10 @@ def rollout_requests(
         if service_key(plan) in (blocked or []):
             continue
         request = {key: value for key, value in plan["service"].items() if value is not None}
+        if plan.get("autoscaling") and result.get("live_task_definition_arn"):
+            # Application Auto Scaling owns the count of an autoscaled service that exists: sending the declared
+            # one would undo its last scaling.
+            request.pop("desired_count", None)
         request.update(
             cluster=plan["cluster"],
             service=plan["name"],
@@ -446,6 +450,8 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             line += "; tasks: " + ", ".join(_task_word(task) for task in item["tasks"])
         if item.get("schedules_moved"):
             line += "; schedules: " + ", ".join(item["schedules_moved"])
+        if item.get("scale_in"):
+            line += f"; {item['scale_in']}"
         if item["message"]:
             line += f" ({item['message']})"
         lines.append(line)

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from .exceptions import ECSValidationError
+from .verify_plan import ecr_image
 from .vocabulary import ECS_PRINCIPAL, ECS_TASKS_PRINCIPAL, SCHEDULER_PRINCIPAL
 
 POLICY_VERSION = "2012-10-17"
@@ -112,12 +113,54 @@ FAILURE_SIDS = {
     "run": "RunReleaseTasksOfDeclaredFamilies",
 }
 
+# deploy_suspend_scale_in: ecs_service_scaling reads the scalable targets of the services about to roll out
+# (DescribeScalableTargets takes no resource-level permission: "*") and sets, then restores, their SuspendedState
+# (RegisterScalableTarget). A scalable target's ARN carries a random id, not the service's name, so the write is
+# scoped by Application Auto Scaling's condition keys to the desired count of ECS services.
+SCALE_IN_READ_ACTIONS = ("application-autoscaling:DescribeScalableTargets",)
+SCALE_IN_WRITE_ACTIONS = ("application-autoscaling:RegisterScalableTarget",)
+SCALE_IN_CONDITION = {
+    "StringEquals": {
+        "application-autoscaling:service-namespace": "ecs",
+        "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount",
+    }
+}
+SCALE_IN_SIDS = {"read": "ReadScalableTargets", "write": "HoldScaleInOfEcsServices"}
+# ecs_service_scaling with state: present (the bootstrap role) makes policies and scheduled actions; no deploy does.
+_BOOTSTRAP_SCALING = "only ecs_service_scaling with state: present, which the bootstrap role runs, never a deploy"
+
 NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
     "scheduler:CreateSchedule": "only ecs_schedules in mode present, which the bootstrap role runs; a deploy moves "
     "the schedules that exist",
+    "application-autoscaling:DescribeScalingPolicies": _BOOTSTRAP_SCALING,
+    "application-autoscaling:PutScalingPolicy": _BOOTSTRAP_SCALING,
+    "application-autoscaling:DeleteScalingPolicy": _BOOTSTRAP_SCALING,
+    "application-autoscaling:DescribeScheduledActions": _BOOTSTRAP_SCALING,
+    "application-autoscaling:PutScheduledAction": _BOOTSTRAP_SCALING,
+    "application-autoscaling:DeleteScheduledAction": _BOOTSTRAP_SCALING,
     "ecs:ListClusters": "only ecs_taskdef_prune without clusters; the policy scopes pruning to the declared clusters",
 }
+# The bootstrap role's ecs_load_balancers makes load balancers, listeners, target groups and rules with the
+# administrator's credentials; a deploy never does (ECS itself moves a blue/green rule's weights).
+_BOOTSTRAP_ONLY = "only ecs_load_balancers, which the bootstrap role runs; a deploy makes no load balancer part"
+NOT_GRANTED.update(
+    {
+        f"elasticloadbalancing:{action}": _BOOTSTRAP_ONLY
+        for action in (
+            "AddListenerCertificates",
+            "CreateListener",
+            "CreateLoadBalancer",
+            "CreateRule",
+            "CreateTargetGroup",
+            "DescribeListeners",
+            "DescribeLoadBalancers",
+            "ModifyListener",
+            "ModifyRule",
+            "ModifyTargetGroup",
+        )
+    }
+)
 
 # Scheduled tasks (ecs_services[].schedules): the deploy moves each schedule of a released service to its new
 # revision with ecs_schedules in mode follow, GetSchedule then UpdateSchedule, which passes the schedule's role to
@@ -151,6 +194,34 @@ NOT_GRANTED.update(
         f"logs:{action}": "only ecs_log_groups, which the bootstrap role runs; a deploy makes no log group"
         for action in ("CreateLogGroup", "PutRetentionPolicy")
     }
+)
+NOT_GRANTED["ecs:CreateCluster"] = "only ecs_clusters, which the bootstrap role runs; a deploy makes no cluster"
+
+# ecs_repositories runs in the bootstrap role, with the credentials that make clusters and roles; a deploy never
+# makes or changes a repository, its policies, an OIDC provider or a user's policy.
+REPOSITORY_BOOTSTRAP_ACTIONS = (
+    "ecr:CreateRepository",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:DescribeRegistry",
+    "ecr:DescribeRepositories",
+    "ecr:GetLifecyclePolicy",
+    "ecr:GetRepositoryPolicy",
+    "ecr:PutImageScanningConfiguration",
+    "ecr:PutImageTagMutability",
+    "ecr:PutLifecyclePolicy",
+    "ecr:SetRepositoryPolicy",
+    "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:CreateOpenIDConnectProvider",
+    "iam:GetOpenIDConnectProvider",
+    "iam:GetUser",
+    "iam:GetUserPolicy",
+    "iam:ListOpenIDConnectProviders",
+    "iam:PutUserPolicy",
+)
+NOT_GRANTED.update(
+    dict.fromkeys(
+        REPOSITORY_BOOTSTRAP_ACTIONS, "only ecs_repositories, in the bootstrap role; no deploy makes repositories"
+    )
 )
 
 ECR_AUTHORIZATION_ACTIONS = ("ecr:GetAuthorizationToken",)
@@ -221,6 +292,7 @@ def deploy_policy(
     ecr_repositories: list[str] | None = None,
     verify: bool = True,
     diagnose: bool = True,
+    suspend_scale_in: bool = False,
 ) -> dict:
     """The IAM policy document a deployer of ``plans`` needs, and nothing more.
 
@@ -239,6 +311,8 @@ def deploy_policy(
         diagnose: also allow reading why a rollout failed - the stopped tasks of the declared clusters, the declared
             log groups, and (for services behind a load balancer) the health of their targets. A deploy whose
             policy lacks them still fails clearly, without the reason.
+        suspend_scale_in: also allow holding the scale-in of the services' scalable targets during a rollout
+            (the deploy role's ``deploy_suspend_scale_in``).
 
     Returns:
         The policy document (Version and Statement), deterministic for equal input.
@@ -286,6 +360,12 @@ def deploy_policy(
 
     if verify:
         statements += _verify_statements(plans, resources[CLUSTERS], partition, account_id)
+
+    if suspend_scale_in:
+        statements.append(_statement(SCALE_IN_SIDS["read"], set(SCALE_IN_READ_ACTIONS), ["*"]))
+        hold = _statement(SCALE_IN_SIDS["write"], set(SCALE_IN_WRITE_ACTIONS), ["*"])
+        hold["Condition"] = {key: dict(value) for key, value in SCALE_IN_CONDITION.items()}
+        statements.append(hold)
 
     if ecr_repositories:
         statements.append(_statement(ECR_TOKEN_SID, set(ECR_AUTHORIZATION_ACTIONS), ["*"]))
@@ -357,13 +437,32 @@ def _log_group_arns(plans: list[dict], arn: _ArnBuilder) -> list[str]:
 
 
 def _verify_statements(plans: list[dict], clusters: list[str], partition: str, account_id: str) -> list[dict]:
-    typed = [f"arn:{partition}:ecr:*:*:repository/*", f"arn:{partition}:secretsmanager:*:*:secret:*"]
+    typed = [*_verified_repositories(plans, partition), f"arn:{partition}:secretsmanager:*:*:secret:*"]
     return [
         _statement(VERIFY_SIDS["clusters"], set(VERIFY_CLUSTER_ACTIONS), clusters),
         _statement(VERIFY_SIDS["roles"], set(VERIFY_ROLE_ACTIONS), _role_arns(plans, partition, account_id)),
         _statement(VERIFY_SIDS["typed"], set(VERIFY_TYPED_ACTIONS), typed),
         _statement(VERIFY_SIDS["describe"], set(VERIFY_DESCRIBE_ONLY_ACTIONS), ["*"]),
     ]
+
+
+def _verified_repositories(plans: list[dict], partition: str) -> list[str]:
+    """The ECR repositories the checks before a deploy may read images of.
+
+    When every service declares its repository, its images are pushed there (and a promotion reads them from the
+    same repository of the source account): the declared names, in any account and region, and the ECR repositories
+    the task definitions already name. Otherwise any repository, since a deploy may set any image.
+    """
+    declared = [plan.get("repository") for plan in plans]
+    if not plans or not all(declared):
+        return [f"arn:{partition}:ecr:*:*:repository/*"]
+    names = {name if isinstance(name, str) else name.get("name") for name in declared}
+    for plan in plans:
+        for container in (plan.get("task_definition") or {}).get("containerDefinitions") or []:
+            image = ecr_image(container.get("image") or "")
+            if image:
+                names.add(image.repository)
+    return sorted(f"arn:{partition}:ecr:*:*:repository/{name}" for name in names)
 
 
 class _ArnBuilder:

@@ -109,7 +109,9 @@ def _pulled_from_another_account(clients: _Clients, key: tuple, images: dict, pu
                 f"{', '.join(where)}: repository {repository} of account {account} does not let account "
                 f"{', '.join(sorted(pulling))} pull (its repository policy must allow ecr:BatchGetImage and "
                 "ecr:GetDownloadUrlForLayer to that account, or the repository is missing); the tasks would fail "
-                "with CannotPullContainerError"
+                "with CannotPullContainerError. The bootstrap of the repository's environment grants it when both "
+                "environments declare the repository and this one's ecs_account_id (docs/ecs_services.md, Image "
+                "repositories)"
             ]
         raise
     missing = {json.dumps(failure.get("imageId"), sort_keys=True) for failure in answer["failures"]}

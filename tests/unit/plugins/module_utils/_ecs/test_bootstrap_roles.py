@@ -133,3 +133,24 @@ def test_extra_roles_that_are_not_role_entries_are_refused_naming_the_service():
     plans[0]["extra_roles"] = [{"description": "no name"}]
     with pytest.raises(AnsibleFilterError, match=r"ecs_services\[api\]\.extra_roles"):
         _roles(plans)
+
+
+def test_scope_problems_name_each_service_whose_execution_role_cannot_be_scoped():
+    problems = FilterModule().filters()["bootstrap_scope_problems"]
+    fine = _service("web")
+    fine["task_definition"]["containerDefinitions"][0]["logConfiguration"] = {"logDriver": "awslogs", "options": {}}
+    other_group = _service("api")
+    other_group["task_definition"]["containerDefinitions"][0]["logConfiguration"] = {
+        "logDriver": "awslogs",
+        "options": {"awslogs-group": "/elsewhere"},
+    }
+    plans = resolve_services([fine, other_group], ACCOUNT)
+    plans[0]["secret_arns"] = ["shop/db-password", SECRET]
+    assert problems(plans) == [
+        "Service web: secrets must name full ARNs of SSM parameters or Secrets Manager secrets so that the execution "
+        "role can read exactly those; not ARNs: shop/db-password",
+        "Service api: containers log with awslogs to /elsewhere but the service's log group is /ecs/shop-dev/api, the "
+        "only one its execution role may write to. Set log_group, or the awslogs-group option of the containers, so "
+        "that they agree.",
+    ]
+    assert problems(resolve_services([fine], ACCOUNT)) == []

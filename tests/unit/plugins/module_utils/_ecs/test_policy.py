@@ -43,7 +43,10 @@ IAM_PREFIXES = {
     "secretsmanager": "secretsmanager",
     "logs": "logs",
     "scheduler": "scheduler",
+    "scaling": "application-autoscaling",
 }
+# A client variable's prefix -> its botocore service, where a hyphen keeps them apart.
+BOTOCORE_NAMES = {"scaling": "application-autoscaling"}
 TASK_DEFINITION_ACTIONS = {
     "ecs:DeregisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
@@ -180,7 +183,10 @@ def _client_calls(node: ast.AST) -> set[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def service_models(ecs_model) -> dict:
     session = botocore.session.get_session()
-    return {"ecs": ecs_model, **{name: session.get_service_model(name) for name in IAM_PREFIXES if name != "ecs"}}
+    return {
+        "ecs": ecs_model,
+        **{name: session.get_service_model(BOTOCORE_NAMES.get(name, name)) for name in IAM_PREFIXES if name != "ecs"},
+    }
 
 
 def _to_actions(methods: set[tuple[str, str]], service_models: dict) -> set[str]:
@@ -290,7 +296,9 @@ def test_the_scan_finds_the_calls_it_must(called_actions):
 
 
 def test_every_client_call_is_granted_or_declined_with_a_reason(all_plans, called_actions):
-    everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    everything = _policy(
+        all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"], suspend_scale_in=True
+    )
     missing = called_actions - _granted(everything) - set(policy.NOT_GRANTED)
     assert not missing, (
         f"plugins/ calls {sorted(missing)} but policy.py neither grants nor declines them: add each to "
@@ -515,12 +523,15 @@ def test_the_whole_default_document(plans):
 
 
 def test_star_is_only_for_task_definition_actions_the_ecr_token_and_the_rule_read(all_plans):
-    everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    everything = _policy(
+        all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"], suspend_scale_in=True
+    )
     unscoped = (
         TASK_DEFINITION_ACTIONS
         | {"ecr:GetAuthorizationToken", "elasticloadbalancing:DescribeRules"}
         | set(policy.FAILURE_TARGET_ACTIONS)
         | set(policy.VERIFY_DESCRIBE_ONLY_ACTIONS)
+        | set(policy.SCALE_IN_READ_ACTIONS)
     )
     for statement in everything["Statement"]:
         if "*" in statement["Resource"] and "Condition" not in statement:
@@ -768,7 +779,9 @@ def test_the_filter_returns_the_document_and_turns_errors_into_filter_errors(pla
 def test_the_roles_readme_names_every_statement_the_policy_can_hold(all_plans):
     """Each Sid of the fullest policy (blue/green plans, every option) is in roles/iam_policy/README.md, and the
     README names no statement the code cannot produce."""
-    everything = _policy(all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"])
+    everything = _policy(
+        all_plans, create_services=True, prune=True, ecr_repositories=["shop/web"], suspend_scale_in=True
+    )
     produced = {statement["Sid"] for statement in everything["Statement"]}
     section = (REPO_ROOT / "roles" / "iam_policy" / "README.md").read_text()
     section = section[section.index("## What the policy allows") : section.index("## Variables")]
@@ -776,3 +789,47 @@ def test_the_roles_readme_names_every_statement_the_policy_can_hold(all_plans):
     in_options = set(re.findall(r"\(`([A-Z][A-Za-z]+)`\)", section))
     assert len(produced) >= 10
     assert produced == in_tables | in_options
+
+
+# Holding scale-in during a rollout (deploy_suspend_scale_in) --------------------------------------------------------
+
+
+def test_no_autoscaling_access_unless_scale_in_is_held(plans, all_plans):
+    for document in (_policy(plans), _policy(all_plans, create_services=True, prune=True)):
+        assert not any(action.startswith("application-autoscaling:") for action in _granted(document))
+
+
+def test_holding_scale_in_reads_every_target_and_writes_only_ecs_desired_counts(plans):
+    document = _policy(plans, suspend_scale_in=True)
+    added = _granted(document) - _granted(_policy(plans))
+    assert added == {
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:RegisterScalableTarget",
+    }
+    read = _statement(document, "ReadScalableTargets")
+    assert read["Action"] == ["application-autoscaling:DescribeScalableTargets"]
+    assert read["Resource"] == ["*"] and "Condition" not in read
+    hold = _statement(document, "HoldScaleInOfEcsServices")
+    assert hold["Action"] == ["application-autoscaling:RegisterScalableTarget"]
+    assert hold["Condition"] == {
+        "StringEquals": {
+            "application-autoscaling:service-namespace": "ecs",
+            "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount",
+        }
+    }
+
+
+def test_the_scaling_module_calls_only_what_the_hold_grants_or_what_bootstrap_alone_does(plans, service_models):
+    reachable = _reachable_actions(service_models, "ecs_service_scaling")
+    scaling = {action for action in reachable if action.startswith("application-autoscaling:")}
+    held = _granted(_policy(plans, suspend_scale_in=True))
+    assert {"application-autoscaling:DescribeScalableTargets", "application-autoscaling:RegisterScalableTarget"} <= held
+    assert scaling - held == {action for action in policy.NOT_GRANTED if action.startswith("application-autoscaling:")}
+
+
+def test_the_filter_takes_the_hold_option(plans):
+    deploy_policy = FilterModule().filters()["deploy_policy"]
+    document = deploy_policy(plans, REGION, ACCOUNT, suspend_scale_in="true")
+    assert "application-autoscaling:RegisterScalableTarget" in _granted(document)
+    with pytest.raises(AnsibleFilterError):
+        deploy_policy(plans, REGION, ACCOUNT, suspend_scale_in="maybe")
