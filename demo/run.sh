@@ -61,6 +61,12 @@ play driftless.ecs.deploy -e target=dev -e deploy_service=web -e deploy_image=pu
 step "3. Run the same deploy again" "Nothing to register, nothing to roll out: every task reports ok, the recap shows changed=0."
 play driftless.ecs.deploy -e target=dev -e deploy_service=web -e deploy_image=public.ecr.aws/nginx/nginx:1.28
 
+step "A scheduled task follows its service" "worker's nightly report is an EventBridge Scheduler schedule made by the bootstrap on worker's revision. A deploy of a new worker image moves it to the new revision; the deploys of web above left it alone."
+schedule_revision() { python -c 'import boto3, sys; target = boto3.client("scheduler").get_schedule(Name=sys.argv[1])["Target"]; print("    nightly-report runs " + target["EcsParameters"]["TaskDefinitionArn"].rsplit("/", 1)[-1] + " " + target.get("Input", ""))' shop-dev-worker-nightly-report; }
+schedule_revision
+play driftless.ecs.deploy -e target=dev -e deploy_service=worker -e deploy_image=public.ecr.aws/docker/library/python:3.13-slim
+schedule_revision
+
 step "4. An outside pipeline deploys web out of band" "With plain boto3, the way ecs-deploy does: copy the live revision with a new image, register it, move the service."
 python demo/outside_pipeline.py shop-dev web app public.ecr.aws/nginx/nginx:1.29-hotfix
 

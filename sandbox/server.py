@@ -17,7 +17,7 @@ from types import FrameType
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from sandbox import autoscaling, ecr, ecs, elbv2, iam, iam_simulation
+from sandbox import autoscaling, ecr, ecs, elbv2, iam, iam_simulation, scheduler
 from sandbox import logs as cloudwatch_logs
 from sandbox.middleware import SandboxMiddleware
 
@@ -62,6 +62,7 @@ def build_app() -> SandboxMiddleware:
     ecr.install()
     iam_simulation.install()
     autoscaling.install()
+    scheduler.install()
     cloudwatch_logs.install()
     elbv2.install()
     dispatcher = DomainDispatcherApplication(create_backend_app)

@@ -45,8 +45,10 @@ def _check_rollbacks(plans, rolled_out, after):
 
 
 @with_plain_arguments
-def _summary(plans, resolved, rolled_out=None, *, before=None, after=None, put_back=None):
-    return deploy_plan.summarize(plans, resolved, rolled_out, before=before, after=after, put_back=put_back)
+def _summary(plans, resolved, rolled_out=None, *, before=None, after=None, put_back=None, schedules=None):
+    return deploy_plan.summarize(
+        plans, resolved, rolled_out, before=before, after=after, put_back=put_back, schedules=schedules
+    )
 
 
 @with_plain_arguments

@@ -39,6 +39,7 @@ Knowledge (pure, no botocore):
   log_group_plan.py      CloudWatch Logs log groups: declared ones checked, read by folder, what to write
   cluster_plan.py        clusters: which are missing, their CreateCluster, which declared services they hold
   failure_reasons.py     why a rollout failed: stopped tasks, exit codes, target health, the most telling reason
+  schedule_plan.py       scheduled tasks: schedules and their role resolved, cron/rate checked, Scheduler requests
   repository_plan.py     ECR repositories declared: checks, lifecycle, pull and push policies, the push role
   scaling_plan.py        a service's autoscaling: checked, its requests, what differs, the suspended state
 API (the only code that calls boto3):
@@ -54,6 +55,7 @@ Orchestration (one file a module; none imports another):
   service_deployment.py  ecs_service_deployment
   adopt.py               ecs_service_adopt_info
   task_run.py            ecs_task_run
+  schedules.py           ecs_schedules
   repositories.py        ecs_repositories
   service_scaling.py     ecs_service_scaling
   account_info.py        ecs_account_info

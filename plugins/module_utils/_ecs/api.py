@@ -1055,3 +1055,40 @@ def delete_scheduled_action(scaling_client: Any, resource_id: str, name: str) ->
         ResourceId=resource_id,
         ScalableDimension=SCALING_DIMENSION,
     )
+
+
+# EventBridge Scheduler (ecs_schedules) ------------------------------------------------------------------
+
+
+class SchedulerErrorHandler(AWSErrorHandler):
+    """EventBridge Scheduler answers a schedule (or group) that does not exist with ResourceNotFoundException."""
+
+    _CUSTOM_EXCEPTION = AnsibleECSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
+@SchedulerErrorHandler.list_error_handler("get schedule", default_value=None)
+@RETRY_SAFE
+def get_schedule(scheduler_client: Any, name: str, group: str = "default") -> dict | None:
+    """GetSchedule: the schedule with its whole target, or None. (ListSchedules leaves the target out, so a schedule
+    is read one by one.)"""
+    response = dict(scheduler_client.get_schedule(Name=name, GroupName=group))
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+@SchedulerErrorHandler.common_error_handler("create schedule")
+@RETRY_SAFE
+def create_schedule(scheduler_client: Any, request: dict, token: str) -> str:
+    """CreateSchedule. Retried like a read: its ``ClientToken`` makes a repeat after a lost answer a no-op."""
+    return scheduler_client.create_schedule(**request, ClientToken=token)["ScheduleArn"]
+
+
+@SchedulerErrorHandler.common_error_handler("update schedule")
+@RETRY_SAFE
+def update_schedule(scheduler_client: Any, request: dict, token: str) -> str:
+    """UpdateSchedule: replaces the whole schedule, so a repeat of the same request changes nothing."""
+    return scheduler_client.update_schedule(**request, ClientToken=token)["ScheduleArn"]

@@ -633,3 +633,39 @@ SERVICE_SCALING_ARG_SPEC = {
 def ecs_service_scaling() -> dict:
     """AnsibleAWSModule arguments of ecs_service_scaling."""
     return {"argument_spec": copy.deepcopy(SERVICE_SCALING_ARG_SPEC)}
+
+
+# ecs_schedules -------------------------------------------------------------------------------------------------
+
+SCHEDULE_ITEM_ARG_SPEC = {
+    "name": {"type": "str", "required": True},
+    "group": {"type": "str", "default": "default"},
+    "label": {"type": "str"},
+    "cluster": {"type": "str", "required": True},
+    "service": {"type": "str", "required": True},
+    "task_definition": {"type": "str"},
+    "schedule": {"type": "str"},
+    "timezone": {"type": "str", "default": "UTC"},
+    "enabled": {"type": "bool", "default": True},
+    "container": {"type": "str"},
+    "command": {"type": "list", "elements": "str"},
+    "count": {"type": "int", "default": 1},
+    "description": {"type": "str"},
+    "flexible_window_minutes": {"type": "int"},
+    "role_arn": {"type": "str"},
+}
+
+
+def ecs_schedules() -> dict:
+    """AnsibleAWSModule arguments of ecs_schedules: every schedule of the run in one list."""
+    return {
+        "argument_spec": {
+            "schedules": {
+                "type": "list",
+                "elements": "dict",
+                "required": True,
+                "options": copy.deepcopy(SCHEDULE_ITEM_ARG_SPEC),
+            },
+            "mode": {"type": "str", "choices": ["present", "follow"], "default": "present"},
+        },
+    }

@@ -15,6 +15,7 @@ from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from . import schedule_plan
 from .args import SERVICE_ARG_SPEC, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
 from .load_balancer_plan import CLASSIC, check_load_balancers, check_network_listeners, resolve_reference
@@ -63,6 +64,7 @@ ITEM_KEYS = (
     "log_group",
     "run_before_deploy",
     "run_after_deploy",
+    "schedules",
     "repository",
     "autoscaling",
 )
@@ -258,7 +260,11 @@ def _resolve_one(
                     f"{where}.load_balancer.{key} is only for the {', '.join(TRAFFIC_SHIFT_STRATEGIES)} strategies; "
                     f"service.deployment_configuration.strategy is {strategy}"
                 )
-    return plan
+    # Scheduled tasks (schedule_plan): their schedules, and the role EventBridge Scheduler assumes, made by bootstrap.
+    return {
+        **plan,
+        **schedule_plan.resolve(item, where, plan, container_names, account_id=account_id, partition=partition),
+    }
 
 
 def _release_tasks(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .exceptions import ECSValidationError
+from .schedule_plan import moved_lines
 from .vocabulary import PRODUCTION_TRAFFIC_SHIFT, RUNNING_STATUSES, TRAFFIC_SHIFT_STRATEGIES
 
 
@@ -228,6 +229,7 @@ def summarize(
     before: dict | None = None,
     after: dict | None = None,
     put_back: list[str] | None = None,
+    schedules: dict | None = None,
 ) -> list[dict]:
     """One summary per service: old and new image, old and new revision, outcome and duration.
 
@@ -238,6 +240,7 @@ def summarize(
         before: ecs_task_run's result for run_before_deploy (a failed one too), or None.
         after: ecs_task_run's result for run_after_deploy, or None.
         put_back: the services (``cluster/name``) rolled back because a task after the rollout failed.
+        schedules: ecs_schedules' result (mode follow), or None when no schedule moved.
     """
     outcomes = task_outcomes(before, "before")
     for key, runs in task_outcomes(after, "after").items():
@@ -271,6 +274,7 @@ def summarize(
         }
         summary.update(native_deployment(plan, rollout))
         summary["tasks"] = outcomes.get(service_key(plan), [])
+        summary["schedules_moved"] = moved_lines(schedules).get(service_key(plan), [])
         _with_task_failures(summary, service_key(plan) in (put_back or []))
         summaries.append(summary)
     return summaries
@@ -444,6 +448,8 @@ def summary_lines(summaries: list[dict]) -> list[str]:
             line += f"; put back with the others (all_or_nothing): {back['action']}, {back['outcome']}"
         if item.get("tasks"):
             line += "; tasks: " + ", ".join(_task_word(task) for task in item["tasks"])
+        if item.get("schedules_moved"):
+            line += "; schedules: " + ", ".join(item["schedules_moved"])
         if item.get("scale_in"):
             line += f"; {item['scale_in']}"
         if item["message"]:

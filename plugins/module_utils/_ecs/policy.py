@@ -25,7 +25,7 @@ from typing import Any
 
 from .exceptions import ECSValidationError
 from .verify_plan import ecr_image
-from .vocabulary import ECS_PRINCIPAL, ECS_TASKS_PRINCIPAL
+from .vocabulary import ECS_PRINCIPAL, ECS_TASKS_PRINCIPAL, SCHEDULER_PRINCIPAL
 
 POLICY_VERSION = "2012-10-17"
 
@@ -131,6 +131,8 @@ _BOOTSTRAP_SCALING = "only ecs_service_scaling with state: present, which the bo
 
 NOT_GRANTED = {
     "ecs:DeleteService": "only ecs_service_rollout with state: absent, which no deploy uses",
+    "scheduler:CreateSchedule": "only ecs_schedules in mode present, which the bootstrap role runs; a deploy moves "
+    "the schedules that exist",
     "application-autoscaling:DescribeScalingPolicies": _BOOTSTRAP_SCALING,
     "application-autoscaling:PutScalingPolicy": _BOOTSTRAP_SCALING,
     "application-autoscaling:DeleteScalingPolicy": _BOOTSTRAP_SCALING,
@@ -159,6 +161,13 @@ NOT_GRANTED.update(
         )
     }
 )
+
+# Scheduled tasks (ecs_services[].schedules): the deploy moves each schedule of a released service to its new
+# revision with ecs_schedules in mode follow, GetSchedule then UpdateSchedule, which passes the schedule's role to
+# EventBridge Scheduler. Granted on the declared schedules only, and only when a service declares some.
+SCHEDULE_ACTIONS = ("scheduler:GetSchedule", "scheduler:UpdateSchedule")
+SCHEDULE_SID = "MoveDeclaredSchedules"
+PASS_ROLE_TO_SCHEDULER_SID = "PassSchedulerRolesToScheduler"
 
 # ecs_iam_roles runs in bootstrap only, under an administrator's identity: a deployer never makes or changes roles.
 IAM_ROLES_NOT_GRANTED = {
@@ -345,6 +354,8 @@ def deploy_policy(
         pass_to_ecs["Condition"] = {"StringEquals": {"iam:PassedToService": ECS_PRINCIPAL}}
         statements.append(pass_to_ecs)
 
+    statements += _schedule_statements(plans, arn, partition, account_id)
+
     statements += _failure_and_task_statements(plans, arn, resources, diagnose=diagnose)
 
     if verify:
@@ -386,6 +397,24 @@ def _failure_and_task_statements(
     if with_tasks:
         statements.append(_statement(FAILURE_SIDS["run"], set(TASK_RUN_ACTIONS), resources[FAMILIES]))
     return statements
+
+
+def _schedule_statements(plans: list[dict], arn: _ArnBuilder, partition: str, account_id: str) -> list[dict]:
+    """Moving the declared schedules to a new revision, and passing their roles to EventBridge Scheduler."""
+    with_schedules = [plan for plan in plans if plan.get("schedules")]
+    if not with_schedules:
+        return []
+    schedules = [
+        arn("scheduler", f"schedule/{schedule.get('group') or 'default'}/{schedule['schedule_name']}")
+        for plan in with_schedules
+        for schedule in plan["schedules"]
+    ]
+    roles = [
+        _one_role(plan, "scheduler role", plan["scheduler_role_arn"], partition, account_id) for plan in with_schedules
+    ]
+    pass_role = _statement(PASS_ROLE_TO_SCHEDULER_SID, {"iam:PassRole"}, roles)
+    pass_role["Condition"] = {"StringEquals": {"iam:PassedToService": SCHEDULER_PRINCIPAL}}
+    return [_statement(SCHEDULE_SID, set(SCHEDULE_ACTIONS), schedules), pass_role]
 
 
 def _with_cluster_condition(statement: dict, resources: dict[str, list[str]]) -> dict:

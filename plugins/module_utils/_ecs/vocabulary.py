@@ -78,6 +78,8 @@ MAX_IAM_ROLE_NAME = 64
 
 # The service principals of ECS: tasks assume execution and task roles, ECS itself its infrastructure roles.
 ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+# EventBridge Scheduler, which assumes the role of a scheduled task's schedule.
+SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
 ECS_PRINCIPAL = "ecs.amazonaws.com"
 
 

@@ -137,7 +137,7 @@ MISSPELLED = [
         {**WORKER, "zzz": 1},
         "ecs_services[worker].zzz is not a known key; known keys: autoscaling, cluster, execution_role, "
         "execution_role_name, load_balancer, log_group, main_container, name, repository, run_after_deploy, "
-        "run_before_deploy, service, service_definition, service_definition_file, task_definition, "
+        "run_before_deploy, schedules, service, service_definition, service_definition_file, task_definition, "
         "task_definition_file, task_role",
     ),
 ]

@@ -28,7 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[5]
 PLUGINS = REPO_ROOT / "plugins"
 ECS_UTILS = PLUGINS / "module_utils" / "_ecs"
 COLLECTION_UTILS = "ansible_collections.driftless.ecs.plugins.module_utils._ecs"
-DEPLOY_MODULES = ("ecs_taskdef_live", "ecs_service_rollout", "ecs_service_deployment")
+DEPLOY_MODULES = ("ecs_taskdef_live", "ecs_service_rollout", "ecs_service_deployment", "ecs_schedules")
 # Client methods that are not API calls.
 CLIENT_HELPERS = {"get_paginator", "can_paginate", "get_waiter", "close"}
 # A client variable: "client" (ECS), "<service>_client", or the bare botocore name of a service other than ECS.
@@ -42,6 +42,7 @@ IAM_PREFIXES = {
     "ssm": "ssm",
     "secretsmanager": "secretsmanager",
     "logs": "logs",
+    "scheduler": "scheduler",
     "scaling": "application-autoscaling",
 }
 # A client variable's prefix -> its botocore service, where a hyphen keeps them apart.
@@ -113,6 +114,8 @@ CANARY = {
         }
     },
     "run_before_deploy": [{"name": "migrate", "command": ["bin/migrate"]}],
+    # A scheduled task: the deploy moves its schedule (scheduler:GetSchedule, UpdateSchedule, PassRole to Scheduler).
+    "schedules": [{"name": "nightly", "schedule": "cron(0 3 * * ? *)", "command": ["bin/report"]}],
     "load_balancer": {
         "listener_arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/shop/1/2",
         "vpc_id": "vpc-1",
@@ -316,6 +319,7 @@ def test_the_default_policy_allows_every_call_of_the_deploy_modules(plans, all_p
         | set(policy.BLUE_GREEN_ACTIONS)
         | set(policy.FAILURE_TARGET_ACTIONS)  # services behind a load balancer
         | set(policy.TASK_RUN_ACTIONS + policy.TASK_STOP_ACTIONS)  # services that declare release tasks
+        | set(policy.SCHEDULE_ACTIONS)  # services that declare scheduled tasks
     )
     missing = reachable - optional - _granted(_policy(plans))
     assert not missing, f"the deploy modules call {sorted(missing)}, which the default policy does not allow"
@@ -609,7 +613,9 @@ def test_a_blue_green_service_adds_the_rule_read_and_passes_its_ecs_roles_to_ecs
         "ReadTargetHealth",
         "RunReleaseTasksOfDeclaredFamilies",
     ]
-    added = [s for s in added if s["Sid"] not in ("ReadTargetHealth", "RunReleaseTasksOfDeclaredFamilies")]
+    # And a scheduled task: test_policy_schedules.py checks its statements.
+    scheduled = ("MoveDeclaredSchedules", "PassSchedulerRolesToScheduler")
+    added = [s for s in added if s["Sid"] not in ("ReadTargetHealth", "RunReleaseTasksOfDeclaredFamilies", *scheduled)]
     assert added == [
         {
             "Sid": "ReadListenerRuleWeights",
