@@ -200,6 +200,8 @@ class InProcessModule:
         self.fail_json(msg=f"{msg}: {detail}" if msg else detail, **failure)
 
     def _finished(self, result: dict) -> dict:
+        # As a module's answer: with -vvv Ansible shows the arguments the module ran with, no_log values masked.
+        result.setdefault("invocation", {"module_args": self.params})
         if self._warnings:
             result["warnings"] = [*result.get("warnings", []), *self._warnings]
         if self._no_log_values:

@@ -34,7 +34,11 @@ def test_the_run_gets_validated_params_with_their_defaults_and_its_answer_is_the
         return {"changed": True, "deregistered": ["web:1"]}
 
     result = _answer(run, arguments={"family": "web"})
+    invocation = result.pop("invocation")
     assert result == {"changed": True, "deregistered": ["web:1"]}
+    # As a module shows them with -vvv: the arguments it ran with, no_log values masked.
+    assert invocation["module_args"]["family"] == "web"
+    assert invocation["module_args"]["secret_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert seen["params"]["keep"] == 10  # the spec's default
     assert seen["params"]["region"] == "us-east-1"
     assert seen["client"].meta.service_model.service_name == "ecs"
@@ -51,7 +55,7 @@ def test_check_mode_and_diff_reach_the_run():
         {**CONNECTION, "family": "web"}, name="x", check_mode=True, diff=True
     )
     assert seen == {"check_mode": True, "diff": True}
-    assert answer == {"changed": False}
+    assert answer["changed"] is False
 
 
 def test_a_missing_required_option_fails_as_the_module_does_before_the_run():
