@@ -35,6 +35,8 @@ ANSIBLE_LABELS = {
     "playbooks_filters": ("playbook_guide/playbooks_filters.html", "playbooks-filters", "Using filters"),
     "playbooks_reuse_roles": ("playbook_guide/playbooks_reuse_roles.html", "playbooks-reuse-roles", "Roles"),
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html", "module-defaults", "Module defaults"),
+    # Every module has an action plugin of its name (plugins/action): its page says so and links here.
+    "action_plugins": ("plugins/action.html", "action-plugins", "Action plugins"),
 }  # fmt: skip
 OFFLINE_CONF = """
 

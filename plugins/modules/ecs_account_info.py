@@ -11,7 +11,7 @@ version_added: 0.1.0
 description:
   - Answers who the connection settings make you, with one STS GetCallerIdentity call. The roles read the account
     of an environment with it, to name the roles they make and check.
-  - Unlike M(amazon.aws.aws_caller_info) it does not list account aliases, so it needs no IAM permission at all
+  - Unlike C(amazon.aws.aws_caller_info) it does not list account aliases, so it needs no IAM permission at all
     (GetCallerIdentity needs none), and on a local connection it runs inside Ansible's worker process, like every
     module of this collection.
 author:
