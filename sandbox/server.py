@@ -14,6 +14,7 @@ import sys
 import threading
 from types import FrameType
 
+from moto import backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
@@ -56,7 +57,14 @@ class Ticker(threading.Thread):
         self.join(timeout=5)
 
 
+def _list_moto_modules_once() -> None:
+    """moto lists its package folder on every request, twice: some 180 stat calls that always give the same answer."""
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+
+
 def build_app() -> SandboxMiddleware:
+    _list_moto_modules_once()
     ecs.install()
     iam.install()
     ecr.install()

@@ -10,7 +10,6 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions impo
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
 
-@with_plain_arguments
 def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_images=None, force_bootstrap_image=False):
     try:
         return deploy_plan.taskdef_requests(plans, deploy_image, deploy_images, service_images, force_bootstrap_image)
@@ -18,7 +17,6 @@ def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_imag
         raise AnsibleFilterError(str(error)) from None
 
 
-@with_plain_arguments
 def _rollout_requests(plans, resolved, force_new_deployment=False, blocked=None):
     try:
         return deploy_plan.rollout_requests(plans, resolved, force_new_deployment, blocked)
@@ -44,7 +42,6 @@ def _check_rollbacks(plans, rolled_out, after):
     return deploy_plan.check_rollbacks(plans, rolled_out, after)
 
 
-@with_plain_arguments
 def _summary(plans, resolved, rolled_out=None, *, before=None, after=None, put_back=None, schedules=None):
     return deploy_plan.summarize(
         plans, resolved, rolled_out, before=before, after=after, put_back=put_back, schedules=schedules

@@ -105,15 +105,26 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def _method(handler: Handler, fallback: Callable[..., Any] | None = None) -> Callable[..., Any]:
+# Task definitions live apart from the simulation: neither their answers nor their effects depend on where
+# services and tasks stand. These actions skip the step before answering, whose cost grows with the number of
+# services (ECS's own latency does not): a deploy of 300 services reads 300 task definitions.
+OUTSIDE_THE_SIMULATION = frozenset(
+    {"RegisterTaskDefinition", "DescribeTaskDefinition", "ListTaskDefinitions", "ListTaskDefinitionFamilies"}
+)
+
+
+def _method(
+    handler: Handler, fallback: Callable[..., Any] | None = None, *, advance: bool = True
+) -> Callable[..., Any]:
     def respond(self: EC2ContainerServiceResponse) -> Any:
         params = json.loads(self.body or "{}") if isinstance(self.body, str | bytes) else {}
         if fallback is not None and not _is_sandbox_arn(params.get("resourceArn") or ""):
             return fallback(self)
         with LOCK:
             store = store_for(self.current_account, self.region)
-            # Bring the simulation up to date so the answer reflects the time of the request.
-            services.tick(store)
+            if advance:
+                # Bring the simulation up to date so the answer reflects the time of the request.
+                services.tick(store)
             result = handler(store, params)
         return 200, dict(_CONTENT_TYPE), json.dumps(result, default=_json_default)
 
@@ -166,7 +177,11 @@ def install() -> None:
     if _installed:
         return
     for action, handler in HANDLERS.items():
-        setattr(EC2ContainerServiceResponse, camelcase_to_underscores(action), _method(handler))
+        setattr(
+            EC2ContainerServiceResponse,
+            camelcase_to_underscores(action),
+            _method(handler, advance=action not in OUTSIDE_THE_SIMULATION),
+        )
     for action, handler in TAG_HANDLERS.items():
         name = camelcase_to_underscores(action)
         setattr(EC2ContainerServiceResponse, name, _method(handler, getattr(EC2ContainerServiceResponse, name)))

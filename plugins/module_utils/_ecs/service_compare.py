@@ -8,13 +8,13 @@ included, so an autoscaler's or an operator's count is never fought.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any
 
 from .diff import differences
 from .exceptions import ECSValidationError
+from .plain import copy_document
 from .service_normalize import DEFAULT_DESIRED_COUNT, canonical, declared_settings, live_settings, overlay, project
 from .tags import tag_changes, tags_to_dict, tags_to_list
 from .vocabulary import ECS_CONTROLLER, TRAFFIC_SHIFT_STRATEGIES
@@ -142,7 +142,7 @@ def _plan_create(cluster: str, name: str, declared: dict, role: str | None = Non
             if value:
                 request["tags"] = tags_to_list(value)
         else:
-            request[field] = copy.deepcopy(value)
+            request[field] = copy_document(value)
     if role:
         request["role"] = role
     # The same token for the same request: a CreateService whose answer was lost is sent again safely, and ECS
@@ -200,7 +200,7 @@ def _namespace_as_reported(declared: dict, live: dict) -> dict:
     if not connect or not connect.get("namespace") or connect["namespace"].startswith("arn:"):
         return declared
     if reported.startswith("arn:") and ":namespace/" in reported:
-        declared = copy.deepcopy(declared)
+        declared = copy_document(declared)
         declared["serviceConnectConfiguration"]["namespace"] = reported
     return declared
 
@@ -212,7 +212,7 @@ def _request_value(live: dict, declared: dict, after_all: dict, field: str) -> A
         return declared[field]
     if isinstance(declared[field], dict):
         return canonical({field: overlay(live.get(field) or {}, declared[field])})[field]
-    return copy.deepcopy(after_all[field])
+    return copy_document(after_all[field])
 
 
 def _top_field(path: str) -> str:
@@ -229,20 +229,20 @@ def predicted_service(live: dict | None, plan: dict, cluster: str, name: str) ->
     Raises nothing and calls nothing; deployments and counts are not predicted.
     """
     if plan["action"] == "delete":
-        predicted = copy.deepcopy(live) if live else {}
+        predicted = copy_document(live) if live else {}
         predicted["status"] = "DRAINING"
         return predicted
     if plan["action"] == "none":
-        return copy.deepcopy(live)
+        return copy_document(live)
     if plan["action"] == "create":
         request = plan["request"]
         predicted = {name_: value for name_, value in request.items() if name_ not in ("cluster", "serviceName")}
         predicted.update({"serviceName": name, "clusterArn": cluster, "status": "ACTIVE", "deployments": []})
         return predicted
-    predicted = copy.deepcopy(live)
+    predicted = copy_document(live)
     for field, value in (plan["request"] or {}).items():
         if field not in ("cluster", "service", "forceNewDeployment"):
-            predicted[field] = copy.deepcopy(value)
+            predicted[field] = copy_document(value)
     if plan["tags_to_set"] or plan["tag_keys_to_remove"]:
         tags = tags_to_dict(predicted.get("tags"))
         tags.update(plan["tags_to_set"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 from typing import Any
 
@@ -20,6 +21,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from .args import ECS_SPELLINGS, SERVICE_ARG_SPEC, SERVICE_DEFAULTS, SPEC_DRIVEN_OPTIONS
 from .exceptions import ECSValidationError
+from .plain import copy_document
 from .service_rules import check_declared
 from .tags import tags_to_dict
 from .vocabulary import ECS_NAME_PATTERN, short_task_definition
@@ -280,7 +282,7 @@ def to_ecs(value: Any, spec: dict) -> Any:
     """
     suboptions = spec.get("options")
     if value is None or not suboptions:
-        return copy.deepcopy(value)
+        return copy_document(value)
     if isinstance(value, list):
         return [to_ecs(item, {"options": suboptions}) for item in value]
     return {
@@ -299,7 +301,7 @@ def from_ecs(value: Any, spec: dict, where: str | None = None) -> Any:
     """
     suboptions = spec.get("options")
     if value is None or not suboptions:
-        return copy.deepcopy(value)
+        return copy_document(value)
     if isinstance(value, list):
         return [
             from_ecs(item, {"options": suboptions}, None if where is None else f"{where}[{index}]")
@@ -380,7 +382,7 @@ def _declared_hook(hook: dict) -> dict:
             "hookTargetArn": hook.get("hook_target_arn"),
             "roleArn": hook.get("role_arn"),
             "lifecycleStages": list(hook["lifecycle_stages"]),
-            "hookDetails": copy.deepcopy(hook.get("hook_details")),
+            "hookDetails": copy_document(hook.get("hook_details")),
             "timeoutConfiguration": _drop_none(
                 {"timeoutInMinutes": timeout.get("timeout_in_minutes"), "action": timeout.get("action")}
             )
@@ -432,7 +434,7 @@ def live_settings(service: dict | None, revision: dict | None = None) -> dict:
     primary = next((item for item in service.get("deployments") or [] if item.get("status") == "PRIMARY"), {})
     sources = dict.fromkeys(DEPLOYMENT_SETTINGS, primary)
     sources.update({name: revision or {} for name in REVISION_SETTINGS})
-    live: dict[str, Any] = copy.deepcopy(ECS_DEFAULTS)
+    live: dict[str, Any] = copy_document(ECS_DEFAULTS)
     for name in COMPARED_SETTINGS:
         if name == "tags":
             continue
@@ -440,7 +442,7 @@ def live_settings(service: dict | None, revision: dict | None = None) -> dict:
         if isinstance(value, dict) and isinstance(live.get(name), dict):
             live[name] = overlay(live[name], value)
         elif value is not None:
-            live[name] = copy.deepcopy(value)
+            live[name] = copy_document(value)
     live["tags"] = tags_to_dict(service.get("tags"))
     return canonical(live)
 
@@ -463,7 +465,7 @@ def current_revision(service: dict, revisions: list[dict]) -> dict | None:
 
 def canonical(settings: dict) -> dict:
     """Normalise a comparable document in place of its unordered lists and equivalent forms; returns a copy."""
-    result = copy.deepcopy(settings)
+    result = copy_document(settings)
     if result.get("taskDefinition"):
         result["taskDefinition"] = short_task_definition(result["taskDefinition"])
     if "capacityProviderStrategy" in result:
@@ -499,14 +501,14 @@ def _sort_key(item: dict) -> str:
 
 def overlay(base: dict, declared: dict) -> dict:
     """``base`` with every declared leaf put over it. Declared lists replace the live list whole."""
-    merged = copy.deepcopy(base)
+    merged = copy_document(base)
     for name, value in declared.items():
         if isinstance(value, dict) and isinstance(merged.get(name), dict) and name != "tags":
             merged[name] = overlay(merged[name], value)
         elif name in ITEMWISE_LISTS and _same_length_lists_of_dicts(merged.get(name), value):
             merged[name] = [overlay(live_item, item) for live_item, item in zip(merged[name], value)]
         else:
-            merged[name] = copy.deepcopy(value)
+            merged[name] = copy_document(value)
     return merged
 
 
@@ -528,7 +530,7 @@ def project(document: dict, declared: dict) -> dict:
         elif isinstance(value, dict) and isinstance(document[name], dict) and name != "tags":
             projected[name] = project(document[name], value)
         else:
-            projected[name] = copy.deepcopy(document[name])
+            projected[name] = copy_document(document[name])
     return projected
 
 
@@ -539,16 +541,16 @@ def service_result(service: dict | None) -> dict | None:
     """A DescribeServices item as the module returns it: snake_case, tags as a dict, times as ISO strings."""
     if service is None:
         return None
-    plain = _plain(service)
-    tags = tags_to_dict(plain.pop("tags", None))
-    result = camel_dict_to_snake_dict(plain)
+    untagged = dict(service)
+    tags = tags_to_dict(_plain(untagged.pop("tags", None)))
+    result = _snake_plain(untagged)
     result["tags"] = tags
     return result
 
 
 def settings_result(settings: dict) -> dict:
     """A comparable document in the module's option names (for diff and plan output)."""
-    plain = copy.deepcopy(settings)
+    plain = copy_document(settings)
     tags = plain.pop("tags", None)
     result = camel_dict_to_snake_dict(plain)
     if tags is not None:
@@ -557,7 +559,25 @@ def settings_result(settings: dict) -> dict:
 
 
 def events_result(events: list[dict]) -> list[dict]:
-    return [camel_dict_to_snake_dict(_plain(event)) for event in events]
+    return [_snake_plain(event) for event in events]
+
+
+@functools.lru_cache(maxsize=1024)
+def _snake_name(name: str) -> str:
+    """A field name as ``camel_dict_to_snake_dict`` writes it. A service has a few dozen names; 300 services repeat
+    them thousands of times, and the conversion (regular expressions) is the costly part of a result."""
+    return next(iter(camel_dict_to_snake_dict({name: None})))
+
+
+def _snake_plain(value: Any) -> Any:
+    """``camel_dict_to_snake_dict(_plain(value))`` in one walk, each field name converted once per process."""
+    if isinstance(value, dict):
+        return {_snake_name(name): _snake_plain(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_snake_plain(item) for item in value]
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
 
 
 def _plain(value: Any) -> Any:

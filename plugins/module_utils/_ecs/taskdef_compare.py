@@ -8,10 +8,9 @@ changes them in place, without a new revision.
 
 from __future__ import annotations
 
-import copy
-
 from .diff import differences
 from .exceptions import ECSValidationError
+from .plain import copy_document
 from .taskdef_normalize import KEYED_LISTS, normalize_task_definition
 
 
@@ -37,7 +36,7 @@ def desired_definition(
         container["name"]: container.get("image")
         for container in (live_definition or {}).get("containerDefinitions", [])
     }
-    desired = copy.deepcopy(request)
+    desired = copy_document(request)
     choices: list[dict] = []
     drift: list[dict] = []
     for index, container in enumerate(desired["containerDefinitions"]):

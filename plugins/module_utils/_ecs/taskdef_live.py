@@ -10,7 +10,6 @@ Steps, each a function, on ``Definition`` records (one per declared task definit
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -22,6 +21,7 @@ except ImportError:
 from . import api
 from .exceptions import AnsibleECSError
 from .parallel import in_parallel
+from .plain import copy_document
 from .tags import tag_changes, tags_to_dict, tags_to_list
 from .taskdef_compare import desired_definition, next_arn, plan_item, same_revision_content
 from .taskdef_validate import prepare_declared, validate_images
@@ -192,7 +192,7 @@ def retag(client: Any, arn: str, live_tags: Any, wanted_tags: Any) -> None:
 
 
 def _register_request(desired: dict) -> dict:
-    request = copy.deepcopy(desired)
+    request = copy_document(desired)
     tags = tags_to_dict(request.pop("tags", None))
     if tags:
         request["tags"] = tags_to_list(tags)

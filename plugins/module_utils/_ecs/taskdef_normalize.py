@@ -20,11 +20,11 @@ The canonical form is also what ``--diff`` shows, so it stays in the RegisterTas
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
 from .diff import field_key
+from .plain import copy_document
 from .tags import tags_to_dict
 
 # Fields DescribeTaskDefinition returns and RegisterTaskDefinition does not take.
@@ -94,14 +94,14 @@ def normalize_task_definition(definition: dict) -> dict:
     Returns:
         A new dict; the input is not modified.
     """
-    canonical = copy.deepcopy(definition)
+    canonical = copy_document(definition)
     for field in READ_ONLY_FIELDS:
         canonical.pop(field, None)
     canonical["tags"] = tags_to_dict(canonical.get("tags"))
 
     for field, default in TASK_DEFAULTS.items():
         if canonical.get(field) in (None, [], ""):
-            canonical[field] = copy.deepcopy(default)
+            canonical[field] = copy_document(default)
     canonical["runtimePlatform"] = {**RUNTIME_PLATFORM_DEFAULTS, **(canonical.get("runtimePlatform") or {})}
     for field in ("cpu", "memory"):
         if canonical.get(field) not in (None, ""):

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.args import SERVICE_ARG_SPEC
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
@@ -139,6 +140,22 @@ def test_service_result_is_snake_case_with_tag_keys_untouched_and_plain_times():
     assert result["tags"] == {"team": "web", "CostCenter": "42"}
     assert result["created_at"] == "2025-02-01T09:00:00+00:00"
     json.dumps(result)
+
+
+def test_service_result_names_every_field_as_camel_dict_to_snake_dict_does():
+    # The result converts each field name once per process; what it gives must not differ from Ansible's conversion.
+    described = live_web()
+    described["createdAt"] = datetime.datetime(2025, 2, 1, 9, 0, tzinfo=datetime.UTC)
+    described["deployments"][0]["createdAt"] = datetime.datetime(2025, 2, 1, 9, 5, tzinfo=datetime.UTC)
+    described["placementConstraints"] = [{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}]
+    described["deploymentConfiguration"]["alarms"] = {"alarmNames": ["web-5xx"], "enable": True, "rollback": True}
+    described["nested"] = [[{"innerName": 1}], ["plain"]]
+    expected = camel_dict_to_snake_dict(json.loads(json.dumps({**described, "tags": []}, default=str)))
+    expected["created_at"] = "2025-02-01T09:00:00+00:00"
+    expected["deployments"][0]["created_at"] = "2025-02-01T09:05:00+00:00"
+    expected["tags"] = {"team": "web"}
+    for _twice in range(2):
+        assert service_result(described) == expected
 
 
 def test_events_result_is_snake_case():
