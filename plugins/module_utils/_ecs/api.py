@@ -18,8 +18,9 @@ Every function names its retry policy in its decorators, where a reader sees it:
 from __future__ import annotations
 
 import json
+import threading
 import urllib.parse
-from typing import Any
+from typing import Any, Callable
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -68,6 +69,26 @@ def _in_batches(read: Any, names: list[str], size: int) -> list[dict]:
     """``read`` of every batch of ``size`` names, eight batches at a time, the answers in one list."""
     batches = [names[start : start + size] for start in range(0, len(names), size)]
     return [item for found in in_parallel(read, batches) for item in found]
+
+
+class ClientOnFirstUse:
+    """A boto3 client made when a call first needs it.
+
+    Making a client costs about a tenth of a second (botocore reads the service's model and the endpoint rules). A
+    run that never calls the service (the account, log groups and IAM roles make no ECS call; a rollout without load
+    balancers makes no ELB call) does not pay it. Threads of ``in_parallel`` may ask at once: one makes it.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._make()
+        return getattr(self._client, name)
 
 
 def connect(module: Any, service: str = "ecs", region: str | None = None) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, NoReturn
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -30,7 +31,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule, aws_argument_spec
 
-from .api import connect
+from .api import ClientOnFirstUse, connect
 from .exceptions import AnsibleECSError
 from .waiting import Clock
 
@@ -56,12 +57,17 @@ def execute(
             msg=f"driftless.ecs needs boto3 >= {MINIMUM_BOTO3} and botocore >= {MINIMUM_BOTOCORE} on the host that "
             "runs the module (pip install -r requirements.txt of the collection)"
         )
-    extra: dict[str, Any] = {service: connect(module, service) for service in clients}
+    extra: dict[str, Any] = {service: ClientOnFirstUse(partial(connect, module, service)) for service in clients}
     if lazy_clients:
         extra["connect_to"] = lambda service, region=None: connect(module, service, region)
     try:
         result = run(
-            connect(module), module.params, check_mode=module.check_mode, diff=module._diff, clock=Clock(), **extra
+            ClientOnFirstUse(partial(connect, module)),
+            module.params,
+            check_mode=module.check_mode,
+            diff=module._diff,
+            clock=Clock(),
+            **extra,
         )
     except AnsibleECSError as error:
         fail_with_result(module, error)
