@@ -994,6 +994,8 @@ service:
   description:
     - The service after the run, as DescribeServices returns it, in snake_case, with C(tags) as a dict and times as
       ISO 8601 strings. In check mode, the predicted service.
+    - Without the service's event history (ECS keeps its last hundred events); the events that appeared during the
+      run are in RV(events).
   returned: always (None when the service does not exist)
   type: dict
   sample:

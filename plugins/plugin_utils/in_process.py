@@ -25,6 +25,15 @@ from ansible.utils.vars import merge_hash
 
 SWITCH = "driftless_ecs_in_process"
 
+# Ansible's linear strategy loads this class in the controller's main process (to read BYPASS_HOST_LOOP) before it
+# forks the worker of the task. Importing the engine here, once, hands every worker the SDK and the collection's code
+# already loaded: each module task would otherwise import boto3 and compile the collection's module_utils again
+# (Ansible's collection loader keeps no bytecode), a fifth of a second a task.
+try:
+    from ansible_collections.driftless.ecs.plugins.module_utils._ecs import entry as _engine
+except ImportError:  # pragma: no cover - an incomplete install: the module path reports what is missing
+    _engine = None
+
 
 class InProcessAction(ActionBase):
     """Subclasses name their module in ``MODULE`` (``ecs_taskdef_live``)."""
@@ -37,21 +46,17 @@ class InProcessAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         task_vars = task_vars or {}
-        if self._in_process_allowed(task_vars):
-            # Here, not at the top: it loads the SDK, which a module run on another host does not need here.
-            from ansible_collections.driftless.ecs.plugins.module_utils._ecs import entry  # noqa: PLC0415
-
-            if entry.sdk_supported():
-                definition = importlib.import_module(
-                    f"ansible_collections.driftless.ecs.plugins.modules.{self.MODULE}"
-                ).MODULE
-                answer = definition.in_process(
-                    dict(self._task.args),
-                    name=self._task.action,
-                    check_mode=bool(self._task.check_mode),
-                    diff=bool(self._task.diff),
-                )
-                return merge_hash(result, answer)
+        if self._in_process_allowed(task_vars) and _engine is not None and _engine.sdk_supported():
+            definition = importlib.import_module(
+                f"ansible_collections.driftless.ecs.plugins.modules.{self.MODULE}"
+            ).MODULE
+            answer = definition.in_process(
+                dict(self._task.args),
+                name=self._task.action,
+                check_mode=bool(self._task.check_mode),
+                diff=bool(self._task.diff),
+            )
+            return merge_hash(result, answer)
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(
             result,

@@ -615,6 +615,7 @@ def ecs_clusters() -> dict:
                 },
             },
             "services": {"type": "list", "elements": "str", "default": []},
+            "log_groups": {"type": "list", "elements": "dict", "default": [], "options": LOG_GROUP_OPTIONS},
         },
     }
 

@@ -4,7 +4,9 @@
 ansible-core 2.19 hands a filter plugin its arguments as lazy containers, which template their items each time they
 are read and copy their tags on every deep copy. Code that walks a declaration many times (resolving, checking,
 copying) then spends seconds where plain data takes milliseconds: 100 services took 22 s to resolve, 0.02 s once
-converted. Every filter of the collection converts its arguments once, at the door.
+converted. A filter that walks its arguments converts them once, at the door (``with_plain_arguments``); one that
+reads a few fields of each item in one pass (the deploy role's requests and summary) reads them where they are,
+which at 300 services costs a tenth of converting them.
 """
 
 from __future__ import annotations

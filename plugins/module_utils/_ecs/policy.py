@@ -188,10 +188,13 @@ IAM_ROLES_NOT_GRANTED = {
     )
 }
 NOT_GRANTED.update(IAM_ROLES_NOT_GRANTED)
-# ecs_log_groups likewise: the deploy only checks that a log group exists.
+# ecs_clusters' log_groups and ecs_log_groups likewise: the deploy only checks that a log group exists.
 NOT_GRANTED.update(
     {
-        f"logs:{action}": "only ecs_log_groups, which the bootstrap role runs; a deploy makes no log group"
+        f"logs:{action}": (
+            "only ecs_clusters (log_groups) and ecs_log_groups, which the bootstrap role runs; a deploy makes no "
+            "log group"
+        )
         for action in ("CreateLogGroup", "PutRetentionPolicy")
     }
 )

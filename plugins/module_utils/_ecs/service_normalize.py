@@ -538,10 +538,16 @@ def project(document: dict, declared: dict) -> dict:
 
 
 def service_result(service: dict | None) -> dict | None:
-    """A DescribeServices item as the module returns it: snake_case, tags as a dict, times as ISO strings."""
+    """A DescribeServices item as the module returns it: snake_case, tags as a dict, times as ISO strings, and without
+    its event history.
+
+    ECS keeps a service's last hundred events; a rollout of 300 services would return 30,000 of them, most older than
+    the run. The events that appeared during the run are returned on their own (``events_result``).
+    """
     if service is None:
         return None
     untagged = dict(service)
+    untagged.pop("events", None)
     tags = tags_to_dict(_plain(untagged.pop("tags", None)))
     result = _snake_plain(untagged)
     result["tags"] = tags

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs import api, clusters
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.cluster_plan import create_request
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import ECSValidationError
+from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions import AnsibleECSError, ECSValidationError
 
 ACCOUNT = "123456789012"
 
@@ -116,3 +116,57 @@ def test_the_create_request_carries_the_capacity_providers():
         "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
         "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}],
     }
+
+
+# The module's run: clusters and, when given, log groups in one call (the bootstrap role's first step).
+
+
+def _module_run():
+    from ansible_collections.driftless.ecs.plugins.modules.ecs_clusters import run  # noqa: PLC0415
+
+    return run
+
+
+def test_clusters_and_log_groups_are_made_in_one_call_and_reported_together(monkeypatch):
+    from .test_log_groups import FakeLogs  # noqa: PLC0415
+
+    ecs, logs = FakeECS([], []), FakeLogs([])
+    ecs.install(monkeypatch)
+    logs.install(monkeypatch)
+    groups = [{"name": "/ecs/shop-dev/api", "retention_days": 30}]
+    result = _module_run()(None, {"clusters": ["shop-dev"], "log_groups": groups}, diff=True, logs=object())
+    assert ("create_cluster", "shop-dev") in ecs.calls
+    assert ("create", "/ecs/shop-dev/api") in logs.calls
+    assert result["changed"] is True
+    assert result["new_clusters"] == ["shop-dev"]
+    assert [group["name"] for group in result["log_groups"]] == ["/ecs/shop-dev/api"]
+    assert result["diff"]["after"]["clusters"] == ["shop-dev"]
+    assert result["diff"]["after"]["log_groups"] == {"/ecs/shop-dev/api": {"retention_days": 30}}
+
+
+def test_a_bad_log_group_is_refused_before_any_cluster_is_made(monkeypatch):
+    ecs = FakeECS([], [])
+    ecs.install(monkeypatch)
+    with pytest.raises(ECSValidationError, match="retention_days"):
+        _module_run()(None, {"clusters": ["shop-dev"], "log_groups": [{"name": "/ecs/x/y", "retention_days": 2}]})
+    assert ecs.calls == []
+
+
+def test_a_failed_log_group_keeps_what_the_clusters_did_in_the_failure(monkeypatch):
+    from .test_log_groups import FakeLogs  # noqa: PLC0415
+
+    ecs, logs = FakeECS([], []), FakeLogs([])
+    ecs.install(monkeypatch)
+    logs.install(monkeypatch, fail="/ecs/shop-dev/api")
+    with pytest.raises(AnsibleECSError, match="log group /ecs/shop-dev/api") as failure:
+        _module_run()(None, {"clusters": ["shop-dev"], "log_groups": [{"name": "/ecs/shop-dev/api"}]}, logs=object())
+    assert failure.value.kwargs["new_clusters"] == ["shop-dev"]
+    assert failure.value.kwargs["log_groups"][0]["name"] == "/ecs/shop-dev/api"
+
+
+def test_without_log_groups_the_result_is_the_clusters_alone(monkeypatch):
+    ecs = FakeECS([_cluster("shop-dev")], [])
+    ecs.install(monkeypatch)
+    result = _module_run()(None, {"clusters": ["shop-dev"], "log_groups": []})
+    assert "log_groups" not in result
+    assert result["changed"] is False

@@ -150,12 +150,22 @@ def test_service_result_names_every_field_as_camel_dict_to_snake_dict_does():
     described["placementConstraints"] = [{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}]
     described["deploymentConfiguration"]["alarms"] = {"alarmNames": ["web-5xx"], "enable": True, "rollback": True}
     described["nested"] = [[{"innerName": 1}], ["plain"]]
-    expected = camel_dict_to_snake_dict(json.loads(json.dumps({**described, "tags": []}, default=str)))
+    described["events"] = [{"id": "e1", "createdAt": "2025-02-01T09:05:00+00:00", "message": "steady"}]
+    history = {name: value for name, value in described.items() if name != "events"}
+    expected = camel_dict_to_snake_dict(json.loads(json.dumps({**history, "tags": []}, default=str)))
     expected["created_at"] = "2025-02-01T09:00:00+00:00"
     expected["deployments"][0]["created_at"] = "2025-02-01T09:05:00+00:00"
     expected["tags"] = {"team": "web"}
     for _twice in range(2):
         assert service_result(described) == expected
+
+
+def test_service_result_leaves_the_event_history_out():
+    described = live_web()
+    event = {"createdAt": "2025-02-01T09:05:00+00:00", "message": "(service web) has reached a steady state."}
+    described["events"] = [{"id": f"e{n}", **event} for n in range(100)]
+    assert "events" not in service_result(described)
+    assert len(described["events"]) == 100
 
 
 def test_events_result_is_snake_case():
