@@ -38,16 +38,14 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
-
-@with_plain_arguments
+# Reads one field of each plan: the plans are read where they are, not converted first (plain.py says why).
 def _bootstrap_log_groups(plans, retention_days=0):
     try:
         days = int(retention_days or 0)
     except (TypeError, ValueError):
         raise AnsibleFilterError(f"bootstrap_log_groups: retention_days {retention_days!r} is not a number") from None
-    names = list(dict.fromkeys(plan["log_group"] for plan in plans or [] if plan.get("log_group")))
+    names = list(dict.fromkeys(str(plan["log_group"]) for plan in plans or [] if plan.get("log_group")))
     return [{"name": name, **({"retention_days": days} if days > 0 else {})} for name in names]
 
 

@@ -117,7 +117,7 @@ def _bootstrap_roles(
         raise AnsibleFilterError(f"bootstrap_roles: {error}") from None
 
 
-@with_plain_arguments
+# Reads a few fields of each plan once: the plans are read where they are, not converted first (plain.py says why).
 def _bootstrap_scope_problems(plans):
     return scope_problems(list(plans or []))
 

@@ -3,12 +3,11 @@
 
 Orchestration layer. Steps:
   1. check every declared role (``iam_role_plan.check_roles``): a bad one fails here, before any call;
-  2. read: GetRole of every role, then for the roles that exist one GetRolePolicy per declared inline policy, and
-     ListAttachedRolePolicies only when managed policies are declared (ListRolePolicies only to purge). The reads
-     run eight at a time;
+  2. read, eight roles at a time: GetRole of each role, then, if it exists, one GetRolePolicy per declared inline
+     policy, and ListAttachedRolePolicies only when managed policies are declared (ListRolePolicies only to purge);
   3. plan each role's writes (``iam_role_plan.plan_role``); check mode stops here and reports them;
-  4. write, one role after the other within a role, eight roles at a time. A role whose write fails does not stop
-     the others; the failure then carries every role's result.
+  4. write, one write after the other within a role, eight roles with writes at a time. A role whose write fails
+     does not stop the others; the failure then carries every role's result.
 """
 
 from __future__ import annotations
@@ -37,23 +36,25 @@ def run(
     purge_managed = bool(params.get("purge_managed_policies"))
     purge_tags = bool(params.get("purge_tags"))
 
-    live_roles = in_parallel(lambda role: api.get_role(iam, role["name"]), roles)
-    reads = [
-        (index, kind, argument)
-        for index, (role, live) in enumerate(zip(roles, live_roles))
-        for kind, argument in reads_of(role, live, purge_inline=purge_inline, purge_managed=purge_managed)
-    ]
-    answers = in_parallel(lambda read: _read(iam, roles[read[0]]["name"], read[1], read[2]), reads)
+    def read_role(role: dict) -> tuple[dict | None, list[tuple[str, str, Any]]]:
+        # A role, then what its plan needs of it (its policies), in one go: one pool for the whole read.
+        live = api.get_role(iam, role["name"])
+        reads = reads_of(role, live, purge_inline=purge_inline, purge_managed=purge_managed)
+        return live, [(kind, argument, _read(iam, role["name"], kind, argument)) for kind, argument in reads]
+
+    found = in_parallel(read_role, roles)
+    live_roles = [live for live, _answers in found]
     inline: list[dict[str, Any]] = [{} for role in roles]
     inline_names: list[list[str] | None] = [None] * len(roles)
     attached: list[list[str] | None] = [None] * len(roles)
-    for (index, kind, argument), answer in zip(reads, answers):
-        if kind == "policy":
-            inline[index][argument] = answer
-        elif kind == "inline_names":
-            inline_names[index] = answer
-        else:
-            attached[index] = answer
+    for index, (_live, answers) in enumerate(found):
+        for kind, argument, answer in answers:
+            if kind == "policy":
+                inline[index][argument] = answer
+            elif kind == "inline_names":
+                inline_names[index] = answer
+            else:
+                attached[index] = answer
 
     plans = []
     for index, (role, live) in enumerate(zip(roles, live_roles)):
@@ -81,7 +82,9 @@ def run(
     if check_mode:
         outcomes = [_outcome(plan, done=[], would=True) for plan in plans]
     else:
-        outcomes = in_parallel(lambda plan: _write(iam, plan), plans)
+        # Only the roles with writes go to the pool: a run that finds every role in place starts no thread for them.
+        written = iter(in_parallel(lambda plan: _write(iam, plan), [plan for plan in plans if plan["writes"]]))
+        outcomes = [next(written) if plan["writes"] else _outcome(plan, done=[], would=False) for plan in plans]
     result: dict[str, Any] = {
         "changed": any(outcome["changed"] for outcome in outcomes),
         "roles": outcomes,

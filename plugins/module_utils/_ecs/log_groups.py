@@ -43,7 +43,8 @@ def run(
     if check_mode:
         outcomes = [_outcome(plan, plan["writes"]) for plan in plans]
     else:
-        outcomes = in_parallel(lambda plan: _write(logs, plan), plans)
+        written = iter(in_parallel(lambda plan: _write(logs, plan), [plan for plan in plans if plan["writes"]]))
+        outcomes = [next(written) if plan["writes"] else _outcome(plan, []) for plan in plans]
     result: dict[str, Any] = {"changed": any(outcome["changed"] for outcome in outcomes), "log_groups": outcomes}
     if diff:
         changed = [plan for plan in plans if plan["writes"]]
