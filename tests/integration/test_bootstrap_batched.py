@@ -1,4 +1,4 @@
-"""The bootstrap role's batched calls: one module call for the clusters, one for the log groups, one for the roles.
+"""The bootstrap role's batched calls: one module call for the clusters and the log groups, one for the roles.
 
 A second run changes nothing and reads each kind once per service at most; a missing cluster with
 bootstrap_create_cluster false and a retention CloudWatch Logs does not offer fail before any write.
@@ -68,6 +68,22 @@ def test_a_missing_cluster_without_bootstrap_create_cluster_fails_before_any_wri
     assert run.rc != 0
     assert "Cluster it-batched, it-batched-other does not exist and bootstrap_create_cluster is false" in run.output
     assert _writes(clean_sandbox) == {}
+
+
+def test_clusters_made_beforehand_get_their_log_groups_without_bootstrap_create_cluster(clean_sandbox, subnets):
+    ecs = client(clean_sandbox, "ecs")
+    for name in ("it-batched", "it-batched-other"):
+        ecs.create_cluster(clusterName=name)
+    run = _bootstrap(clean_sandbox, subnets, bootstrap_create_cluster=False, bootstrap_log_retention_days=7)
+    assert run.rc == 0, run.output[-5000:]
+    assert "ecs:CreateCluster" not in _writes(clean_sandbox)
+    assert _writes(clean_sandbox)["logs:CreateLogGroup"] == 3
+    groups = client(clean_sandbox, "logs").describe_log_groups(logGroupNamePrefix="/ecs/it-batched")["logGroups"]
+    assert sorted(group["logGroupName"] for group in groups) == [
+        "/ecs/it-batched-other/svc-2",
+        "/ecs/it-batched/svc-0",
+        "/ecs/it-batched/svc-1",
+    ]
 
 
 def test_a_retention_cloudwatch_logs_does_not_offer_fails_before_any_write(clean_sandbox, subnets):
