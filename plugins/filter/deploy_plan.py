@@ -10,6 +10,8 @@ from ansible_collections.driftless.ecs.plugins.module_utils._ecs.exceptions impo
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.plain import with_plain_arguments
 
 
+# The requests and the summary read a few fields of each plan and result, once: they read them where they are, not
+# converted first (plain.py says why). The other filters walk their arguments and convert them at the door.
 def _taskdef_requests(plans, deploy_image=None, deploy_images=None, service_images=None, force_bootstrap_image=False):
     try:
         return deploy_plan.taskdef_requests(plans, deploy_image, deploy_images, service_images, force_bootstrap_image)

@@ -77,17 +77,27 @@ class ClientOnFirstUse:
     Making a client costs about a tenth of a second (botocore reads the service's model and the endpoint rules). A
     run that never calls the service (the account, log groups and IAM roles make no ECS call; a rollout without load
     balancers makes no ELB call) does not pay it. Threads of ``in_parallel`` may ask at once: one makes it.
+
+    A client that cannot be made (no region, say) fails the module once: ``make`` ends it the way the module's
+    ``fail_json`` does, and the threads that ask after it get the same exception, not a second failure.
     """
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
         self._client: Any = None
+        self._failure: BaseException | None = None
         self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
         with self._lock:
+            if self._failure is not None:
+                raise self._failure
             if self._client is None:
-                self._client = self._make()
+                try:
+                    self._client = self._make()
+                except BaseException as failure:  # SystemExit of fail_json included: it must not be made again
+                    self._failure = failure
+                    raise
         return getattr(self._client, name)
 
 

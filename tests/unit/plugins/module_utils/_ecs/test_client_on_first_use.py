@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.api import ClientOnFirstUse
 from ansible_collections.driftless.ecs.plugins.module_utils._ecs.parallel import in_parallel
 
@@ -39,3 +41,18 @@ def test_calls_side_by_side_make_one_client():
     answers = in_parallel(lambda name: client.describe_services(services=[name]), [f"web-{n}" for n in range(40)])
     assert len(answers) == 40
     assert len(made) == 1
+
+
+def test_a_client_that_cannot_be_made_fails_once_for_every_thread():
+    attempts: list = []
+
+    def make():
+        attempts.append(1)
+        raise SystemExit(1)  # what fail_json ends a module with, after printing its one answer
+
+    client = ClientOnFirstUse(make)
+    with pytest.raises(SystemExit):
+        in_parallel(lambda name: client.describe_services(services=[name]), [f"web-{n}" for n in range(20)])
+    with pytest.raises(SystemExit):
+        client.describe_services(services=["web-0"])
+    assert len(attempts) == 1
